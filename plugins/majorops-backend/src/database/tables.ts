@@ -1,0 +1,91 @@
+/** Row shapes as the database returns them (timestamps vary by engine). */
+export type DbTimestamp = Date | string | number;
+
+export interface DbIncidentRow {
+  id: string;
+  title: string;
+  summary: string;
+  severity: string;
+  status: string;
+  incident_type: string | null;
+  tags: string;
+  external_cause: boolean | number;
+  customer_reported: boolean | number;
+  source: string;
+  external_id: string | null;
+  external_url: string | null;
+  impact_started_at: DbTimestamp | null;
+  detected_at: DbTimestamp | null;
+  declared_at: DbTimestamp;
+  acknowledged_at: DbTimestamp | null;
+  mitigated_at: DbTimestamp | null;
+  resolved_at: DbTimestamp | null;
+  closed_at: DbTimestamp | null;
+  created_by: string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+  version: number;
+}
+
+export interface DbIncidentEntityRow {
+  incident_id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  system_ref: string | null;
+  declared_at: DbTimestamp;
+}
+
+export interface DbIncidentRoleRow {
+  id: number;
+  incident_id: string;
+  role: string;
+  user_ref: string;
+  assigned_by: string;
+  assigned_at: DbTimestamp;
+  released_by: string | null;
+  released_at: DbTimestamp | null;
+}
+
+export interface DbTimelineEventRow {
+  id: number;
+  incident_id: string;
+  type: string;
+  occurred_at: DbTimestamp;
+  actor_ref: string;
+  body: string;
+}
+
+export interface DbRunbookRow {
+  id: string;
+  entity_ref: string;
+  title: string;
+  body: string;
+  last_tested_at: DbTimestamp | null;
+  created_by: string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+  version: number;
+}
+
+/**
+ * Converts what a driver returns for a timestamp column to ISO-8601 UTC.
+ * PostgreSQL gives Date objects; SQLite gives back the epoch milliseconds
+ * that knex bound for a Date.
+ */
+export function toIso(value: DbTimestamp): string;
+export function toIso(value: DbTimestamp | null | undefined): string | undefined;
+export function toIso(value: DbTimestamp | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  const asNumber = Number(value);
+  if (/^\d+$/.test(value) && Number.isFinite(asNumber)) {
+    return new Date(asNumber).toISOString();
+  }
+  return new Date(value).toISOString();
+}
+
+/** Parses an ISO string from the API into a Date for binding. */
+export function toDate(value: string | undefined | null): Date | null {
+  return value ? new Date(value) : null;
+}

@@ -1,0 +1,6 @@
+/**
+ * The MajorOps backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { majoropsPlugin as default } from './plugin';

@@ -1,0 +1,212 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Incident, Page } from '@majorops/plugin-majorops-common';
+import path from 'path';
+import request from 'supertest';
+import { majoropsPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+function entity(kind: string, name: string, owner?: string, system?: string): Entity {
+  const relations = [];
+  if (owner) relations.push({ type: 'ownedBy', targetRef: owner });
+  if (system) relations.push({ type: 'partOf', targetRef: system });
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default' },
+    spec: { ...(owner ? { owner } : {}), ...(system ? { system } : {}) },
+    relations,
+  };
+}
+
+const entities: Entity[] = [
+  entity('Component', 'checkout-api', 'group:default/payments', 'system:default/checkout'),
+  entity('Resource', 'orders-db', 'group:default/payments', 'system:default/checkout'),
+  entity('Component', 'search-service', 'group:default/storefront'),
+  entity('System', 'checkout', 'group:default/payments'),
+  entity('Group', 'payments'),
+  entity('User', 'grace'),
+  entity('User', 'liam'),
+];
+
+const demoConfig = {
+  majorops: {
+    demoData: { enabled: true, path: path.resolve(__dirname, 'tests/fixtures/demo.yaml') },
+  },
+};
+
+describe('majorops backend plugin', () => {
+  const databases = TestDatabases.create();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    async function start(extra: { deny?: boolean } = {}) {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [
+          majoropsPlugin,
+          mockServices.database.factory({ knex }),
+          // Like the real backend: a request without a token has no principal.
+          mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+          mockServices.rootConfig.factory({ data: demoConfig }),
+          catalogServiceMock.factory({ entities }),
+          mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
+          ...(extra.deny
+            ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+            : []),
+        ],
+      });
+      return server;
+    }
+
+    it('answers 401 without credentials on every route but health', async () => {
+      const server = await start();
+      for (const route of [
+        '/api/majorops/incidents',
+        '/api/majorops/incidents/x',
+        '/api/majorops/severity-matrix',
+        '/api/majorops/runbooks?entityRef=component:default/checkout-api',
+        `/api/majorops/responders/${encodeURIComponent('user:default/grace')}/reputation`,
+      ]) {
+        const res = await request(server).get(route);
+        expect({ route, status: res.status }).toEqual({ route, status: 401 });
+      }
+      const health = await request(server).get('/api/majorops/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'ok' });
+    });
+
+    it('lists the incidents of an entity for a signed-in user, newest first', async () => {
+      const server = await start();
+      const res = await request(server)
+        .get('/api/majorops/incidents')
+        .query({ entityRef: 'component:default/checkout-api' })
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(res.status).toBe(200);
+      const page = res.body as Page<Incident>;
+      expect(page.items.map(i => i.title)).toEqual([
+        'Orders database connection pool exhausted',
+        'Checkout API returning 5xx after config deploy',
+      ]);
+      expect(page.items[1]).toMatchObject({
+        severity: 'SEV2',
+        status: 'closed',
+        source: 'demo',
+        roles: expect.arrayContaining([
+          expect.objectContaining({ role: 'incident-commander', userRef: 'user:default/grace' }),
+        ]),
+      });
+      // Owners were filled in from the catalog by the scheduled snapshot job.
+      expect(page.items[1].entities).toEqual([
+        {
+          entityRef: 'component:default/checkout-api',
+          ownerRef: 'group:default/payments',
+          systemRef: 'system:default/checkout',
+        },
+      ]);
+    });
+
+    it('filters by status, pages, and aggregates systems and groups from the catalog', async () => {
+      const server = await start();
+      const auth = mockCredentials.user.header('user:default/grace');
+      const open = await request(server).get('/api/majorops/incidents?status=open').set('Authorization', auth);
+      expect(open.body.items.map((i: Incident) => i.status)).toEqual(['investigating']);
+
+      const first = await request(server).get('/api/majorops/incidents?limit=2').set('Authorization', auth);
+      expect(first.body.items).toHaveLength(2);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await request(server)
+        .get('/api/majorops/incidents')
+        .query({ limit: 2, cursor: first.body.nextCursor })
+        .set('Authorization', auth);
+      expect(second.body.items.map((i: Incident) => i.title)).toEqual(['Search results stale']);
+      expect(second.body.nextCursor).toBeUndefined();
+
+      const system = await request(server)
+        .get('/api/majorops/incidents?entityRef=system:default/checkout')
+        .set('Authorization', auth);
+      expect(system.body.items).toHaveLength(2);
+
+      const group = await request(server)
+        .get('/api/majorops/incidents?groupRef=group:default/payments')
+        .set('Authorization', auth);
+      expect(group.body.items.map((i: Incident) => i.severity)).toEqual(['SEV1', 'SEV2']);
+    });
+
+    it('refuses bad queries with a 400 that says what was wrong', async () => {
+      const server = await start();
+      const auth = mockCredentials.user.header('user:default/grace');
+      const cases: Array<[string, RegExp]> = [
+        ['severity=SEV9', /unknown severity "SEV9"/],
+        ['status=sleeping', /unknown status "sleeping"/],
+        ['entityRef=checkout-api', /not an entity ref of the form kind:namespace\/name|entity ref/],
+        ['limit=0', /limit must be at least 1/],
+        ['limit=1000', /limit must be at most 200/],
+        ['cursor=abc', /cursor is not valid/],
+        ['groupRef=component:default/x', /is not a group entity ref/],
+        ['colour=blue', /unknown field colour/],
+      ];
+      for (const [query, message] of cases) {
+        const res = await request(server).get(`/api/majorops/incidents?${query}`).set('Authorization', auth);
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(res.body.error.message).toMatch(message);
+      }
+      const missing = await request(server).get('/api/majorops/incidents/nope').set('Authorization', auth);
+      expect(missing.status).toBe(404);
+    });
+
+    it('answers 403 when the permission policy denies reading incidents', async () => {
+      const server = await start({ deny: true });
+      const res = await request(server)
+        .get('/api/majorops/incidents')
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(res.status).toBe(403);
+    });
+
+    it('shows a responder their own participation, and 404s users unknown to the catalog', async () => {
+      const server = await start();
+      const me = await request(server)
+        .get(`/api/majorops/responders/${encodeURIComponent('user:default/grace')}/reputation`)
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(me.status).toBe(200);
+      expect(me.body.participation).toMatchObject({
+        userRef: 'user:default/grace',
+        incidents: 2,
+        rolesHeld: { 'incident-commander': 2 },
+      });
+      const ghost = await request(server)
+        .get(`/api/majorops/responders/${encodeURIComponent('user:default/ghost')}/reputation`)
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(ghost.status).toBe(404);
+    });
+
+    it("needs majorops.reputation.read for someone else's reputation", async () => {
+      const server = await start({ deny: true });
+      const other = await request(server)
+        .get(`/api/majorops/responders/${encodeURIComponent('user:default/liam')}/reputation`)
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(other.status).toBe(403);
+      const own = await request(server)
+        .get(`/api/majorops/responders/${encodeURIComponent('user:default/grace')}/reputation`)
+        .set('Authorization', mockCredentials.user.header('user:default/grace'));
+      expect(own.status).toBe(200);
+    });
+
+    it('serves the severity matrix of the seed', async () => {
+      const server = await start();
+      const res = await request(server)
+        .get('/api/majorops/severity-matrix')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.SEV1).toMatchObject({ responseTimeMinutes: 5, updateCadenceMinutes: 15 });
+      expect(res.body.SEV4.updateCadenceMinutes).toBe(1440);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { majoropsPermissions } from '@majorops/plugin-majorops-common';
+import { applyMigrations, DatabaseIncidentStore } from './database/DatabaseIncidentStore';
+import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
+import { loadDemoData } from './service/demoData';
+import { snapshotMissingOwners } from './service/ownerSnapshot';
+import { createRouter } from './service/router';
+import { readSeverityMatrix } from './service/severityMatrixConfig';
+
+/**
+ * The MajorOps backend plugin: incidents, runbooks and responder data stored
+ * in Backstage's own database, mounted at /api/majorops.
+ *
+ * @public
+ */
+export const majoropsPlugin = createBackendPlugin({
+  pluginId: 'majorops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        logger,
+        config,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        userInfo,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(majoropsPermissions);
+        const severityMatrix = readSeverityMatrix(config);
+
+        const db = await applyMigrations(database);
+        const incidents = DatabaseIncidentStore.create(db);
+        const runbooks = DatabaseRunbookStore.create(db);
+
+        if (config.getOptionalBoolean('majorops.demoData.enabled')) {
+          await loadDemoData({
+            store: incidents,
+            path: config.getString('majorops.demoData.path'),
+            logger,
+          });
+        }
+
+        const frequencyMinutes =
+          config.getOptionalNumber('majorops.ownerSnapshot.frequencyMinutes') ?? 5;
+        await scheduler.scheduleTask({
+          id: 'majorops-owner-snapshot',
+          frequency: { minutes: frequencyMinutes },
+          timeout: { minutes: 2 },
+          initialDelay: { seconds: 15 },
+          scope: 'global',
+          fn: async () => {
+            await snapshotMissingOwners({ store: incidents, catalog, auth, logger });
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            userInfo,
+            permissions,
+            catalog,
+            incidents,
+            runbooks,
+            severityMatrix,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

@@ -1,0 +1,120 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  entityRefSchema,
+  entityRefOfKind,
+  incidentRoleSchema,
+  incidentStatusSchema,
+  severitySchema,
+} from '@majorops/plugin-majorops-common';
+import fs from 'fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { IncidentStore, NewIncident } from '../database/IncidentStore';
+import { parseInput } from './validation';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const minutes = z.number().int().min(0);
+
+/**
+ * One demo incident. Times are relative so the history always ends "now":
+ * `daysAgo` and `startUtc` place the start of impact, and each milestone is
+ * given in minutes after it.
+ */
+const demoIncidentSchema = z
+  .object({
+    title: z.string().min(1).max(200),
+    summary: z.string().default(''),
+    severity: severitySchema,
+    status: incidentStatusSchema,
+    type: z.string().optional(),
+    tags: z.array(z.string()).default([]),
+    externalCause: z.boolean().default(false),
+    customerReported: z.boolean().default(false),
+    entities: z.array(entityRefSchema).min(1),
+    daysAgo: z.number().min(0),
+    startUtc: z.string().regex(/^\d{2}:\d{2}$/, 'startUtc must be HH:MM'),
+    minutesAfterStart: z
+      .object({
+        detected: minutes,
+        declared: minutes,
+        acknowledged: minutes.optional(),
+        mitigated: minutes.optional(),
+        resolved: minutes.optional(),
+        closed: minutes.optional(),
+      })
+      .strict(),
+    roles: z.partialRecord(incidentRoleSchema, entityRefOfKind('user')).default({}),
+  })
+  .strict();
+
+const demoFileSchema = z.object({ incidents: z.array(demoIncidentSchema) }).strict();
+
+export type DemoIncident = z.infer<typeof demoIncidentSchema>;
+
+/** Turns a relative demo incident into what the store writes. */
+export function demoIncidentToNew(demo: DemoIncident, now: Date): NewIncident {
+  const [hours, mins] = demo.startUtc.split(':').map(Number);
+  const day = new Date(now.getTime() - Math.floor(demo.daysAgo) * DAY);
+  const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hours, mins);
+  const at = (offset: number | undefined) =>
+    offset === undefined ? undefined : new Date(start + offset * MINUTE).toISOString();
+  const m = demo.minutesAfterStart;
+  const declaredAt = at(m.declared)!;
+  const commander = demo.roles['incident-commander'];
+  const createdBy = commander ?? 'user:default/guest';
+  return {
+    title: demo.title,
+    summary: demo.summary,
+    severity: demo.severity,
+    status: demo.status,
+    incidentType: demo.type,
+    tags: demo.tags,
+    externalCause: demo.externalCause,
+    customerReported: demo.customerReported,
+    source: 'demo',
+    entities: demo.entities.map(entityRef => ({ entityRef })),
+    roles: Object.entries(demo.roles).map(([role, userRef]) => ({
+      role: role as NewIncident['roles'][number]['role'],
+      userRef: userRef!,
+      assignedBy: createdBy,
+      assignedAt: declaredAt,
+    })),
+    milestones: {
+      impactStartedAt: new Date(start).toISOString(),
+      detectedAt: at(m.detected),
+      declaredAt,
+      acknowledgedAt: at(m.acknowledged),
+      mitigatedAt: at(m.mitigated),
+      resolvedAt: at(m.resolved),
+      closedAt: at(m.closed),
+    },
+    createdBy,
+    createdAt: declaredAt,
+  };
+}
+
+/**
+ * Loads the demo history into an empty database. Does nothing when any
+ * incident exists, so a restarted portal never duplicates it.
+ */
+export async function loadDemoData(options: {
+  store: IncidentStore;
+  path: string;
+  logger: LoggerService;
+  now?: Date;
+}): Promise<number> {
+  const { store, path, logger } = options;
+  if ((await store.countIncidents()) > 0) {
+    logger.info('Demo data not loaded: the database already holds incidents');
+    return 0;
+  }
+  const file = parseInput(demoFileSchema, parseYaml(await fs.readFile(path, 'utf8')), `demo data in ${path}`);
+  const now = options.now ?? new Date();
+  for (const demo of file.incidents) {
+    await store.createIncident(demoIncidentToNew(demo, now));
+  }
+  logger.info(`Loaded ${file.incidents.length} demo incidents from ${path}`);
+  return file.incidents.length;
+}

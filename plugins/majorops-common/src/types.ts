@@ -1,0 +1,90 @@
+import type { IncidentStatus } from './lifecycle';
+import type { IncidentRole } from './roles';
+import type { Severity } from './severity';
+
+/** Timestamps are ISO-8601 UTC strings throughout the API. */
+export type IsoTimestamp = string;
+
+/** A page of a list; pass `nextCursor` back as `cursor` for the next page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A catalog entity touched by an incident, with its owner as the catalog said at declaration. */
+export interface AffectedEntity {
+  entityRef: string;
+  /** Owner at declaration (snapshot); the live owner comes from the catalog. */
+  ownerRef?: string;
+  systemRef?: string;
+}
+
+/** A role currently held on an incident. */
+export interface RoleAssignment {
+  role: IncidentRole;
+  userRef: string;
+  assignedBy: string;
+  assignedAt: IsoTimestamp;
+}
+
+/** The moments that MTTD, MTTA and MTTR are measured between. */
+export interface IncidentMilestones {
+  impactStartedAt?: IsoTimestamp;
+  detectedAt?: IsoTimestamp;
+  declaredAt: IsoTimestamp;
+  acknowledgedAt?: IsoTimestamp;
+  mitigatedAt?: IsoTimestamp;
+  resolvedAt?: IsoTimestamp;
+  closedAt?: IsoTimestamp;
+}
+
+/** Where an incident came from. */
+export type IncidentSource = 'majorops' | 'pagerduty' | 'opsgenie' | 'demo';
+
+export interface Incident {
+  id: string;
+  title: string;
+  summary: string;
+  severity: Severity;
+  status: IncidentStatus;
+  incidentType?: string;
+  tags: string[];
+  /** Caused by a third party: shown, but never counted against individuals. */
+  externalCause: boolean;
+  customerReported: boolean;
+  source: IncidentSource;
+  externalId?: string;
+  externalUrl?: string;
+  entities: AffectedEntity[];
+  roles: RoleAssignment[];
+  milestones: IncidentMilestones;
+  createdBy: string;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  /** Optimistic-locking version; send it back with every change. */
+  version: number;
+}
+
+export interface Runbook {
+  id: string;
+  entityRef: string;
+  title: string;
+  /** Markdown following the runbook template. */
+  body: string;
+  lastTestedAt?: IsoTimestamp;
+  createdBy: string;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  version: number;
+}
+
+/** What the backend knows of one responder's part in incidents. */
+export interface ResponderParticipation {
+  userRef: string;
+  /** Distinct incidents in which the person held any role. */
+  incidents: number;
+  /** How many times each role was held. */
+  rolesHeld: Partial<Record<IncidentRole, number>>;
+  /** The most recent incident the person held a role on. */
+  lastIncidentAt?: IsoTimestamp;
+}

@@ -1,0 +1,64 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { majorOpsApiRef, MajorOpsClient } from './api';
+
+const majorOpsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: majorOpsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new MajorOpsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** Incidents tab on services, systems, resources and teams. */
+const entityIncidentsContent = EntityContentBlueprint.make({
+  name: 'incidents',
+  params: {
+    path: '/incidents',
+    title: 'Incidents',
+    filter: { kind: { $in: ['component', 'system', 'resource', 'group'] } },
+    loader: () =>
+      import('./components/EntityIncidentsContent').then(m => <m.EntityIncidentsContent />),
+  },
+});
+
+/** Runbooks tab on services, systems and resources. */
+const entityRunbooksContent = EntityContentBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: '/runbooks',
+    title: 'Runbooks',
+    filter: { kind: { $in: ['component', 'system', 'resource'] } },
+    loader: () =>
+      import('./components/EntityRunbooksContent').then(m => <m.EntityRunbooksContent />),
+  },
+});
+
+/** Reputation tab on users. */
+const entityReputationContent = EntityContentBlueprint.make({
+  name: 'reputation',
+  params: {
+    path: '/reputation',
+    title: 'Reputation',
+    filter: { kind: 'user' },
+    loader: () =>
+      import('./components/EntityReputationContent').then(m => <m.EntityReputationContent />),
+  },
+});
+
+/**
+ * The MajorOps frontend plugin for apps on the new frontend system.
+ *
+ * @public
+ */
+export default createFrontendPlugin({
+  pluginId: 'majorops',
+  title: 'MajorOps',
+  extensions: [majorOpsApi, entityIncidentsContent, entityRunbooksContent, entityReputationContent],
+});

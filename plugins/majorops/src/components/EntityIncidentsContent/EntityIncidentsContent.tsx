@@ -1,0 +1,171 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import type { Incident, Page } from '@majorops/plugin-majorops-common';
+import { useCallback, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
+import { SeverityChip } from '../SeverityChip';
+import { durationBetween, timeAgo } from '../time';
+
+function commanderOf(incident: Incident) {
+  return incident.roles.find(r => r.role === 'incident-commander')?.userRef;
+}
+
+const commonColumns: TableColumn<Incident>[] = [
+  {
+    title: 'Severity',
+    field: 'severity',
+    width: '90px',
+    render: incident => <SeverityChip severity={incident.severity} />,
+  },
+  { title: 'Title', field: 'title' },
+  { title: 'Status', field: 'status' },
+  {
+    title: 'Commander',
+    render: incident => {
+      const ref = commanderOf(incident);
+      return ref ? <EntityRefLink entityRef={ref} defaultKind="user" /> : 'unassigned';
+    },
+  },
+];
+
+const openColumns: TableColumn<Incident>[] = [
+  ...commonColumns,
+  {
+    title: 'Declared',
+    render: incident => timeAgo(incident.milestones.declaredAt),
+  },
+];
+
+const historyColumns: TableColumn<Incident>[] = [
+  ...commonColumns,
+  {
+    title: 'Declared',
+    render: incident => new Date(incident.milestones.declaredAt).toLocaleString(),
+  },
+  {
+    title: 'Time to resolve',
+    render: incident =>
+      durationBetween(
+        incident.milestones.impactStartedAt ?? incident.milestones.declaredAt,
+        incident.milestones.resolvedAt,
+      ) ?? '—',
+  },
+  {
+    title: 'Caused by',
+    render: incident => (incident.externalCause ? 'third party' : 'internal'),
+  },
+];
+
+/** The request scope of an entity page: a group's owned entities, or the entity itself. */
+function scopeOf(kind: string, entityRef: string): Pick<ListIncidentsRequest, 'entityRef' | 'groupRef'> {
+  return kind.toLocaleLowerCase('en-US') === 'group' ? { groupRef: entityRef } : { entityRef };
+}
+
+/**
+ * The Incidents tab of an entity page: open incidents first, then the history,
+ * paged from the MajorOps backend.
+ *
+ * @public
+ */
+export function EntityIncidentsContent() {
+  const { entity } = useEntity();
+  const api = useApi(majorOpsApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const scope = scopeOf(entity.kind, entityRef);
+  const [history, setHistory] = useState<Incident[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | undefined>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<Error | undefined>();
+
+  const initial = useAsync(async () => {
+    const [open, past] = await Promise.all([
+      api.listIncidents({ ...scope, status: ['open'], limit: 100 }),
+      api.listIncidents({ ...scope, status: ['resolved', 'closed'], limit: 20 }),
+    ]);
+    setHistory(past.items);
+    setNextCursor(past.nextCursor);
+    return open;
+  }, [api, entityRef]);
+
+  const loadMore = useCallback(async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    setMoreError(undefined);
+    try {
+      const page: Page<Incident> = await api.listIncidents({
+        ...scope,
+        status: ['resolved', 'closed'],
+        limit: 20,
+        cursor: nextCursor,
+      });
+      setHistory(h => [...h, ...page.items]);
+      setNextCursor(page.nextCursor);
+    } catch (e) {
+      setMoreError(e as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+    // scope is derived from entityRef
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, entityRef, nextCursor]);
+
+  if (initial.loading) return <Progress />;
+  if (initial.error) return <ResponseErrorPanel error={initial.error} />;
+  const open = initial.value!.items;
+
+  if (open.length === 0 && history.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No incidents recorded"
+        description={`MajorOps has no incident touching ${entityRef}${scope.groupRef ? ' or anything the group owns' : ''}. When one is declared, it appears here with its timeline and metrics.`}
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title={`Open incidents (${open.length})`}>
+          {open.length === 0 ? (
+            <Typography variant="body2">No open incidents. All quiet.</Typography>
+          ) : (
+            <Table<Incident>
+              options={{ paging: false, search: false, toolbar: false, padding: 'dense' }}
+              columns={openColumns}
+              data={open}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <Table<Incident>
+          title="Incident history"
+          options={{ paging: false, search: true, padding: 'dense' }}
+          columns={historyColumns}
+          data={history}
+          emptyContent={<Typography variant="body2">No resolved incidents yet.</Typography>}
+        />
+        {moreError && <ResponseErrorPanel error={moreError} />}
+        {nextCursor && (
+          <Button variant="outlined" onClick={loadMore} disabled={loadingMore} style={{ marginTop: 8 }}>
+            {loadingMore ? 'Loading…' : 'Load older incidents'}
+          </Button>
+        )}
+      </Grid>
+    </Grid>
+  );
+}

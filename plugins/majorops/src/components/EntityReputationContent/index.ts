@@ -1,0 +1,1 @@
+export { EntityReputationContent } from './EntityReputationContent';

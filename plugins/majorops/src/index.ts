@@ -1,0 +1,15 @@
+/**
+ * MajorOps frontend plugin: Incidents, Runbooks and Reputation tabs on catalog
+ * entities. This entry point serves apps on the legacy frontend system; apps on
+ * the new frontend system import `@majorops/plugin-majorops/alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  majorOpsPlugin,
+  EntityMajorOpsIncidentsContent,
+  EntityMajorOpsRunbooksContent,
+  EntityMajorOpsReputationContent,
+} from './plugin';
+export { majorOpsApiRef, MajorOpsClient } from './api';
+export type { MajorOpsApi, ListIncidentsRequest, ReputationResponse } from './api';

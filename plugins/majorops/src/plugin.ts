@@ -1,0 +1,70 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { majorOpsApiRef, MajorOpsClient } from './api';
+
+/**
+ * The MajorOps frontend plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const majorOpsPlugin = createPlugin({
+  id: 'majorops',
+  apis: [
+    createApiFactory({
+      api: majorOpsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new MajorOpsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * Incidents of the current entity (or, on a Group, of everything it owns).
+ * Mount under `EntityLayout.Route path="/incidents"`.
+ *
+ * @public
+ */
+export const EntityMajorOpsIncidentsContent = majorOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMajorOpsIncidentsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityIncidentsContent').then(m => m.EntityIncidentsContent),
+    },
+  }),
+);
+
+/**
+ * Runbooks of the current entity. Mount under `EntityLayout.Route path="/runbooks"`.
+ *
+ * @public
+ */
+export const EntityMajorOpsRunbooksContent = majorOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMajorOpsRunbooksContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityRunbooksContent').then(m => m.EntityRunbooksContent),
+    },
+  }),
+);
+
+/**
+ * Reputation of the current User entity. Mount under `EntityLayout.Route path="/reputation"`.
+ *
+ * @public
+ */
+export const EntityMajorOpsReputationContent = majorOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMajorOpsReputationContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityReputationContent').then(m => m.EntityReputationContent),
+    },
+  }),
+);
