@@ -10,7 +10,26 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Incident, Page } from '@majorops/plugin-majorops-common';
 import path from 'path';
 import request from 'supertest';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { majorOpsIncidentSourcesExtensionPoint } from '@majorops/plugin-majorops-node';
 import { majoropsPlugin } from './plugin';
+
+const pagerDutyModule = createBackendModule({
+  pluginId: 'majorops',
+  moduleId: 'test-pagerduty',
+  register(env) {
+    env.registerInit({
+      deps: { sources: majorOpsIncidentSourcesExtensionPoint },
+      async init({ sources }) {
+        sources.addIncidentSource({
+          id: 'pagerduty',
+          title: 'PagerDuty',
+          entityAnnotation: 'majorops.dev/pagerduty-service-id',
+        });
+      },
+    });
+  },
+});
 
 jest.setTimeout(60_000);
 
@@ -47,11 +66,12 @@ describe('majorops backend plugin', () => {
   const databases = TestDatabases.create();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    async function start(extra: { deny?: boolean } = {}) {
+    async function start(extra: { deny?: boolean; modules?: any[] } = {}) {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
         features: [
           majoropsPlugin,
+          ...(extra.modules ?? []),
           mockServices.database.factory({ knex }),
           // Like the real backend: a request without a token has no principal.
           mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
@@ -72,6 +92,7 @@ describe('majorops backend plugin', () => {
         '/api/majorops/incidents',
         '/api/majorops/incidents/x',
         '/api/majorops/severity-matrix',
+        '/api/majorops/incident-sources',
         '/api/majorops/runbooks?entityRef=component:default/checkout-api',
         `/api/majorops/responders/${encodeURIComponent('user:default/grace')}/reputation`,
       ]) {
@@ -197,6 +218,18 @@ describe('majorops backend plugin', () => {
         .get(`/api/majorops/responders/${encodeURIComponent('user:default/grace')}/reputation`)
         .set('Authorization', mockCredentials.user.header('user:default/grace'));
       expect(own.status).toBe(200);
+    });
+
+    it('lists incident sources contributed by backend modules', async () => {
+      const server = await start({ modules: [pagerDutyModule] });
+      const res = await request(server)
+        .get('/api/majorops/incident-sources')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([
+        { id: 'majorops', title: 'Declared in MajorOps' },
+        { id: 'pagerduty', title: 'PagerDuty', entityAnnotation: 'majorops.dev/pagerduty-service-id' },
+      ]);
     });
 
     it('serves the severity matrix of the seed', async () => {

@@ -4,6 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { majoropsPermissions } from '@majorops/plugin-majorops-common';
+import {
+  IncidentSource,
+  majorOpsIncidentSourcesExtensionPoint,
+} from '@majorops/plugin-majorops-node';
+import { InputError } from '@backstage/errors';
 import { applyMigrations, DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { loadDemoData } from './service/demoData';
@@ -20,6 +25,19 @@ import { readSeverityMatrix } from './service/severityMatrixConfig';
 export const majoropsPlugin = createBackendPlugin({
   pluginId: 'majorops',
   register(env) {
+    const incidentSources = new Map<string, IncidentSource>();
+    env.registerExtensionPoint(majorOpsIncidentSourcesExtensionPoint, {
+      addIncidentSource(source) {
+        if (!/^[a-z][a-z0-9-]*$/.test(source.id)) {
+          throw new InputError(`Incident source id "${source.id}" must be lower-case letters, digits and dashes`);
+        }
+        if (incidentSources.has(source.id)) {
+          throw new InputError(`Incident source "${source.id}" is registered twice`);
+        }
+        incidentSources.set(source.id, source);
+      },
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -85,6 +103,7 @@ export const majoropsPlugin = createBackendPlugin({
             incidents,
             runbooks,
             severityMatrix,
+            incidentSources: [...incidentSources.values()],
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -48,7 +48,7 @@ function commaList<T extends string>(allowed: readonly T[], what: string, aliase
       for (const raw of value.split(',')) {
         const item = raw.trim();
         if (!item) continue;
-        if (aliases[item]) {
+        if (Object.hasOwn(aliases, item)) {
           aliases[item].forEach(a => out.add(a));
         } else if ((allowed as readonly string[]).includes(item)) {
           out.add(item as T);
@@ -59,6 +59,10 @@ function commaList<T extends string>(allowed: readonly T[], what: string, aliase
           });
           return z.NEVER;
         }
+      }
+      if (out.size === 0) {
+        ctx.addIssue({ code: 'custom', message: `give at least one ${what}, or leave the parameter out` });
+        return z.NEVER;
       }
       return [...out];
     });

@@ -19,8 +19,9 @@ const minutes = z.number().int().min(0);
 
 /**
  * One demo incident. Times are relative so the history always ends "now":
- * `daysAgo` and `startUtc` place the start of impact, and each milestone is
- * given in minutes after it.
+ * either `daysAgo` and `startUtc` place the start of impact on a past day, or
+ * `minutesAgo` places it relative to the moment of loading (for incidents that
+ * are still open). Each milestone is given in minutes after the start.
  */
 const demoIncidentSchema = z
   .object({
@@ -33,8 +34,9 @@ const demoIncidentSchema = z
     externalCause: z.boolean().default(false),
     customerReported: z.boolean().default(false),
     entities: z.array(entityRefSchema).min(1),
-    daysAgo: z.number().min(0),
-    startUtc: z.string().regex(/^\d{2}:\d{2}$/, 'startUtc must be HH:MM'),
+    daysAgo: z.number().min(0).optional(),
+    startUtc: z.string().regex(/^\d{2}:\d{2}$/, 'startUtc must be HH:MM').optional(),
+    minutesAgo: minutes.optional(),
     minutesAfterStart: z
       .object({
         detected: minutes,
@@ -47,17 +49,33 @@ const demoIncidentSchema = z
       .strict(),
     roles: z.partialRecord(incidentRoleSchema, entityRefOfKind('user')).default({}),
   })
-  .strict();
+  .strict()
+  .refine(d => (d.minutesAgo !== undefined) !== (d.daysAgo !== undefined && d.startUtc !== undefined), {
+    message: 'give either minutesAgo, or both daysAgo and startUtc',
+  })
+  .refine(
+    d =>
+      d.minutesAgo === undefined ||
+      Object.values(d.minutesAfterStart).every(m => m === undefined || m <= d.minutesAgo!),
+    { message: 'a milestone of an incident placed with minutesAgo lies in the future' },
+  );
 
 const demoFileSchema = z.object({ incidents: z.array(demoIncidentSchema) }).strict();
 
 export type DemoIncident = z.infer<typeof demoIncidentSchema>;
 
+function startOf(demo: DemoIncident, now: Date): number {
+  if (demo.minutesAgo !== undefined) {
+    return now.getTime() - demo.minutesAgo * MINUTE;
+  }
+  const [hours, mins] = demo.startUtc!.split(':').map(Number);
+  const day = new Date(now.getTime() - Math.floor(demo.daysAgo!) * DAY);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hours, mins);
+}
+
 /** Turns a relative demo incident into what the store writes. */
 export function demoIncidentToNew(demo: DemoIncident, now: Date): NewIncident {
-  const [hours, mins] = demo.startUtc.split(':').map(Number);
-  const day = new Date(now.getTime() - Math.floor(demo.daysAgo) * DAY);
-  const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hours, mins);
+  const start = startOf(demo, now);
   const at = (offset: number | undefined) =>
     offset === undefined ? undefined : new Date(start + offset * MINUTE).toISOString();
   const m = demo.minutesAfterStart;

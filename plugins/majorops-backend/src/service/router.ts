@@ -21,6 +21,7 @@ import {
   runbookReadPermission,
   SeverityMatrix,
 } from '@majorops/plugin-majorops-common';
+import type { IncidentSource } from '@majorops/plugin-majorops-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -37,6 +38,8 @@ export interface RouterOptions {
   incidents: IncidentStore;
   runbooks: RunbookStore;
   severityMatrix: SeverityMatrix;
+  /** Tools that incidents can be ingested from, contributed by backend modules. */
+  incidentSources: IncidentSource[];
 }
 
 const idParamSchema = z.string().trim().min(1).max(64);
@@ -101,6 +104,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/severity-matrix', async (req, res) => {
     await authorize(req, incidentReadPermission);
     res.json(options.severityMatrix);
+  });
+
+  router.get('/incident-sources', async (req, res) => {
+    await authorize(req, incidentReadPermission);
+    res.json({
+      items: [
+        { id: 'majorops', title: 'Declared in MajorOps' },
+        ...options.incidentSources.map(({ id, title, entityAnnotation }) => ({ id, title, entityAnnotation })),
+      ],
+    });
   });
 
   router.get('/incidents', async (req, res) => {

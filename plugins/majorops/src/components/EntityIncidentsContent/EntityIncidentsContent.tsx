@@ -13,7 +13,7 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import type { Incident, Page } from '@majorops/plugin-majorops-common';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
 import { SeverityChip } from '../SeverityChip';
@@ -89,6 +89,10 @@ export function EntityIncidentsContent() {
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<Error | undefined>();
+  // The entity this component shows now: a page that arrives for an entity the
+  // user has since left is dropped instead of being mixed into another history.
+  const currentRef = useRef(entityRef);
+  currentRef.current = entityRef;
 
   const initial = useAsync(async () => {
     const [open, past] = await Promise.all([
@@ -102,6 +106,7 @@ export function EntityIncidentsContent() {
 
   const loadMore = useCallback(async () => {
     if (!nextCursor) return;
+    const requestedFor = entityRef;
     setLoadingMore(true);
     setMoreError(undefined);
     try {
@@ -111,12 +116,13 @@ export function EntityIncidentsContent() {
         limit: 20,
         cursor: nextCursor,
       });
+      if (currentRef.current !== requestedFor) return;
       setHistory(h => [...h, ...page.items]);
       setNextCursor(page.nextCursor);
     } catch (e) {
-      setMoreError(e as Error);
+      if (currentRef.current === requestedFor) setMoreError(e as Error);
     } finally {
-      setLoadingMore(false);
+      if (currentRef.current === requestedFor) setLoadingMore(false);
     }
     // scope is derived from entityRef
     // eslint-disable-next-line react-hooks/exhaustive-deps

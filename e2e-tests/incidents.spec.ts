@@ -1,0 +1,48 @@
+import { expect, Page, test } from '@playwright/test';
+import path from 'path';
+
+/** Where CI keeps the screenshot of the Incidents tab. */
+export const SCREENSHOT = path.resolve(__dirname, '..', 'e2e-test-report', 'incidents-tab.png');
+
+/** Signs in with the guest provider and waits until the app has taken the session. */
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.click();
+  await expect(enter).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Acme Catalog' })).toBeVisible();
+}
+
+test('an on-call engineer signs in as guest and sees incident history on a service', async ({ page }) => {
+  await signInAsGuest(page);
+
+  // The catalog ingests the example entities a few seconds after the backend starts.
+  await expect(async () => {
+    await page.goto('/catalog/default/component/checkout-api');
+    await expect(page.getByRole('link', { name: 'Incidents', exact: true })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+
+  await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+
+  // Open incidents come from the backend's demo data, not from the page.
+  await expect(page.getByText(/^Open incidents \(\d+\)$/)).toBeVisible();
+  await expect(
+    page.getByText('Checkout API p99 latency above 8s with intermittent 503s on order submit'),
+  ).toBeVisible();
+  await expect(page.getByText('Incident history')).toBeVisible();
+  await expect(
+    page.getByText('Checkout down during spring sale: orders-db pool exhausted by retry storm'),
+  ).toBeVisible();
+
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+});
+
+test('the other MajorOps tabs call the backend and show their empty or filled states', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/checkout-api/runbooks');
+  await expect(page.getByText('No runbooks yet')).toBeVisible();
+
+  await page.goto('/catalog/default/user/guest/reputation');
+  await expect(page.getByText('Guest in incidents')).toBeVisible();
+  await expect(page.getByText('Incidents taken part in')).toBeVisible();
+});
