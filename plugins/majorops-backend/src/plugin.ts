@@ -13,6 +13,7 @@ import { applyMigrations, DatabaseIncidentStore } from './database/DatabaseIncid
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { loadDemoData } from './service/demoData';
 import { snapshotMissingOwners } from './service/ownerSnapshot';
+import { IncidentService } from './service/IncidentService';
 import { createRouter } from './service/router';
 import { readSeverityMatrix } from './service/severityMatrixConfig';
 
@@ -71,6 +72,11 @@ export const majoropsPlugin = createBackendPlugin({
         const db = await applyMigrations(database);
         const incidents = DatabaseIncidentStore.create(db);
         const runbooks = DatabaseRunbookStore.create(db);
+        const incidentService = new IncidentService({
+          store: incidents,
+          catalog,
+          severityMatrix,
+        });
 
         if (config.getOptionalBoolean('majorops.demoData.enabled')) {
           await loadDemoData({
@@ -93,6 +99,20 @@ export const majoropsPlugin = createBackendPlugin({
           },
         });
 
+        await scheduler.scheduleTask({
+          id: 'majorops-root-cause-escalation',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            const escalated = await incidentService.sweepRootCauseEscalations();
+            if (escalated) {
+              logger.info(`Escalated ${escalated} incidents without a root cause past their timeout`);
+            }
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -101,6 +121,7 @@ export const majoropsPlugin = createBackendPlugin({
             permissions,
             catalog,
             incidents,
+            incidentService,
             runbooks,
             severityMatrix,
             incidentSources: [...incidentSources.values()],

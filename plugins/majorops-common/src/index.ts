@@ -5,9 +5,15 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './cadence';
+export * from './commandSchemas';
+export * from './escalation';
 export * from './lifecycle';
+export * from './metrics';
 export * from './permissions';
 export * from './roles';
 export * from './schemas';
 export * from './severity';
+export * from './statusUpdates';
+export * from './timeline';
 export * from './types';

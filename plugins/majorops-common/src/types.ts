@@ -52,6 +52,16 @@ export interface Incident {
   /** Caused by a third party: shown, but never counted against individuals. */
   externalCause: boolean;
   customerReported: boolean;
+  /** The reporting customer is on a paying account (at least SEV2). */
+  payingCustomer: boolean;
+  /** Data integrity is in question (SEV1). */
+  dataIntegrityConcern: boolean;
+  /** Current impact, e.g. % of users affected; doubling it raises the severity. */
+  impactScope?: number;
+  /** When the status first reached identified (root cause known). */
+  rootCauseIdentifiedAt?: IsoTimestamp;
+  /** When the no-root-cause escalation was raised, if it was. */
+  rootCauseEscalatedAt?: IsoTimestamp;
   source: IncidentSource;
   externalId?: string;
   externalUrl?: string;

@@ -2,25 +2,41 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import type {
-  AffectedEntity,
-  Incident,
-  IncidentRole,
-  IncidentSource,
-  IncidentStatus,
-  Page,
-  ResponderParticipation,
-  RoleAssignment,
-  Severity,
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  hypothesisStatusAt,
+  type AffectedEntity,
+  type Hypothesis,
+  type Incident,
+  type IncidentRole,
+  type IncidentSource,
+  type IncidentStatus,
+  type Page,
+  type ResponderParticipation,
+  type RoleAssignment,
+  type Severity,
+  type TimelineEvent,
+  type TimelineEventType,
 } from '@majorops/plugin-majorops-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { decodeTimeCursor, encodeCursor } from './cursor';
-import { IncidentListFilter, IncidentStore, NewIncident } from './IncidentStore';
+import { decodeCursor, decodeTimeCursor, encodeCursor } from './cursor';
 import {
+  Expectation,
+  IncidentChanges,
+  IncidentInternals,
+  IncidentListFilter,
+  IncidentStore,
+  MetricRow,
+  NewIncident,
+  NewTimelineEvent,
+} from './IncidentStore';
+import {
+  DbHypothesisRow,
   DbIncidentEntityRow,
   DbIncidentRoleRow,
   DbIncidentRow,
+  DbTimelineEventRow,
   toDate,
   toIso,
 } from './tables';
@@ -42,6 +58,18 @@ export async function applyMigrations(
 }
 
 export const MIGRATIONS_DIRECTORY = migrationsDir;
+
+const MILESTONE_COLUMNS = {
+  impactStartedAt: 'impact_started_at',
+  detectedAt: 'detected_at',
+  declaredAt: 'declared_at',
+  acknowledgedAt: 'acknowledged_at',
+  mitigatedAt: 'mitigated_at',
+  resolvedAt: 'resolved_at',
+  closedAt: 'closed_at',
+} as const;
+
+const OPEN: IncidentStatus[] = ['declared', 'investigating', 'identified', 'mitigating', 'monitoring'];
 
 /** IncidentStore on knex, for SQLite and PostgreSQL. */
 export class DatabaseIncidentStore implements IncidentStore {
@@ -67,6 +95,10 @@ export class DatabaseIncidentStore implements IncidentStore {
         tags: JSON.stringify(input.tags),
         external_cause: input.externalCause,
         customer_reported: input.customerReported,
+        paying_customer: input.payingCustomer ?? false,
+        data_integrity_concern: input.dataIntegrityConcern ?? false,
+        impact_scope: input.impactScope ?? null,
+        baseline_impact: input.impactScope ?? null,
         source: input.source,
         external_id: input.externalId ?? null,
         external_url: input.externalUrl ?? null,
@@ -77,11 +109,12 @@ export class DatabaseIncidentStore implements IncidentStore {
         mitigated_at: toDate(input.milestones.mitigatedAt),
         resolved_at: toDate(input.milestones.resolvedAt),
         closed_at: toDate(input.milestones.closedAt),
+        root_cause_identified_at: toDate(input.rootCauseIdentifiedAt),
         created_by: input.createdBy,
         created_at: createdAt,
         updated_at: createdAt,
         version: 1,
-      });
+      } as any);
       if (input.entities.length) {
         await tx<DbIncidentEntityRow>('incident_entities').insert(
           input.entities.map(e => ({
@@ -106,15 +139,19 @@ export class DatabaseIncidentStore implements IncidentStore {
           })),
         );
       }
+      await this.insertEvents(tx, id, input.timeline ?? []);
     });
     return (await this.getIncident(id))!;
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
-    const row = await this.db<DbIncidentRow>('incidents').where({ id }).first();
+    return this.getIncidentWith(this.db, id);
+  }
+
+  async getInternals(id: string): Promise<IncidentInternals | undefined> {
+    const row = await this.db<DbIncidentRow>('incidents').where({ id }).first('baseline_impact');
     if (!row) return undefined;
-    const [incident] = await this.hydrate([row]);
-    return incident;
+    return { baselineImpact: row.baseline_impact ?? undefined };
   }
 
   async listIncidents(filter: IncidentListFilter): Promise<Page<Incident>> {
@@ -122,16 +159,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       return { items: [] };
     }
     const query = this.db<DbIncidentRow>('incidents as i').select('i.*');
-    if (filter.entityRefs) {
-      // Semi-join keeps one row per incident however many of the refs it touches.
-      query.whereExists(sub =>
-        sub
-          .select(this.db.raw('1'))
-          .from('incident_entities as e')
-          .whereRaw('e.incident_id = i.id')
-          .whereIn('e.entity_ref', filter.entityRefs!),
-      );
-    }
+    this.whereTouches(query, filter.entityRefs);
     if (filter.statuses?.length) query.whereIn('i.status', filter.statuses);
     if (filter.severities?.length) query.whereIn('i.severity', filter.severities);
     if (filter.cursor) {
@@ -150,7 +178,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       .limit(filter.limit + 1);
     const hasMore = rows.length > filter.limit;
     const pageRows = hasMore ? rows.slice(0, filter.limit) : rows;
-    const items = await this.hydrate(pageRows);
+    const items = await this.hydrate(this.db, pageRows);
     const last = items[items.length - 1];
     return {
       items,
@@ -164,6 +192,199 @@ export class DatabaseIncidentStore implements IncidentStore {
   async countIncidents(): Promise<number> {
     const [{ count }] = await this.db('incidents').count({ count: '*' });
     return Number(count);
+  }
+
+  async updateIncident(
+    id: string,
+    expect: Expectation,
+    changes: IncidentChanges,
+    events: NewTimelineEvent[],
+    at: string,
+  ): Promise<Incident> {
+    return this.db.transaction(async tx => {
+      await this.bumpVersion(tx, id, expect, this.changesToRow(changes), at);
+      await this.insertEvents(tx, id, events);
+      return (await this.getIncidentWith(tx, id))!;
+    });
+  }
+
+  async assignRole(
+    id: string,
+    expect: Expectation,
+    assignment: { role: IncidentRole; userRef: string; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident> {
+    return this.db.transaction(async tx => {
+      await this.bumpVersion(tx, id, expect, {}, assignment.at);
+      await tx('incident_roles')
+        .where({ incident_id: id, role: assignment.role })
+        .whereNull('released_at')
+        .update({ released_at: new Date(assignment.at), released_by: assignment.actorRef });
+      await tx('incident_roles').insert({
+        incident_id: id,
+        role: assignment.role,
+        user_ref: assignment.userRef,
+        assigned_by: assignment.actorRef,
+        assigned_at: new Date(assignment.at),
+      });
+      await this.insertEvents(tx, id, [event]);
+      return (await this.getIncidentWith(tx, id))!;
+    });
+  }
+
+  async releaseRole(
+    id: string,
+    expect: Expectation,
+    release: { role: IncidentRole; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident> {
+    return this.db.transaction(async tx => {
+      await this.bumpVersion(tx, id, expect, {}, release.at);
+      const released = await tx('incident_roles')
+        .where({ incident_id: id, role: release.role })
+        .whereNull('released_at')
+        .update({ released_at: new Date(release.at), released_by: release.actorRef });
+      if (released === 0) {
+        throw new NotFoundError(`Nobody holds the ${release.role} role on incident ${id}`);
+      }
+      await this.insertEvents(tx, id, [event]);
+      return (await this.getIncidentWith(tx, id))!;
+    });
+  }
+
+  async appendTimeline(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]> {
+    return this.db.transaction(async tx => {
+      const exists = await tx('incidents').where({ id }).first('id');
+      if (!exists) throw new NotFoundError(`No incident with id ${id}`);
+      return this.insertEvents(tx, id, events);
+    });
+  }
+
+  async listTimeline(
+    id: string,
+    options: { limit: number; cursor?: string; types?: TimelineEventType[] },
+  ): Promise<Page<TimelineEvent>> {
+    const query = this.db<DbTimelineEventRow>('timeline_events').where('incident_id', id);
+    if (options.types?.length) query.whereIn('type', options.types);
+    if (options.cursor) {
+      const [at, lastId] = decodeCursor(options.cursor, 2);
+      const atDate = new Date(at);
+      const lastNumber = Number(lastId);
+      query.where(w =>
+        w
+          .where('occurred_at', '>', atDate)
+          .orWhere(w2 => w2.where('occurred_at', '=', atDate).andWhere('id', '>', lastNumber)),
+      );
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'occurred_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(options.limit + 1);
+    const hasMore = rows.length > options.limit;
+    const items = (hasMore ? rows.slice(0, options.limit) : rows).map(rowToEvent);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: hasMore && last ? encodeCursor([last.occurredAt, last.id]) : undefined,
+    };
+  }
+
+  async addHypothesis(
+    id: string,
+    hypothesis: { statement: string; openedBy: string; openedAt: string; timeboxEndsAt: string },
+    event: NewTimelineEvent,
+  ): Promise<Hypothesis> {
+    return this.db.transaction(async tx => {
+      const exists = await tx('incidents').where({ id }).first('id');
+      if (!exists) throw new NotFoundError(`No incident with id ${id}`);
+      const [inserted] = await tx<DbHypothesisRow>('hypotheses')
+        .insert({
+          incident_id: id,
+          statement: hypothesis.statement,
+          opened_by: hypothesis.openedBy,
+          opened_at: new Date(hypothesis.openedAt),
+          timebox_ends_at: new Date(hypothesis.timeboxEndsAt),
+          status: 'open',
+        } as any)
+        .returning('id');
+      const hypothesisId = String(typeof inserted === 'object' ? inserted.id : inserted);
+      await this.insertEvents(tx, id, [
+        { ...event, body: { ...event.body, hypothesisId } },
+      ]);
+      const row = await tx<DbHypothesisRow>('hypotheses').where({ id: Number(hypothesisId) }).first();
+      return rowToHypothesis(row!, hypothesis.openedAt);
+    });
+  }
+
+  async resolveHypothesis(
+    id: string,
+    hypothesisId: string,
+    resolution: { status: 'confirmed' | 'refuted'; resolvedBy: string; resolvedAt: string },
+    event: NewTimelineEvent,
+  ): Promise<Hypothesis | undefined> {
+    const numericId = Number(hypothesisId);
+    if (!Number.isInteger(numericId)) return undefined;
+    return this.db.transaction(async tx => {
+      const updated = await tx<DbHypothesisRow>('hypotheses')
+        .where({ id: numericId, incident_id: id, status: 'open' })
+        .update({
+          status: resolution.status,
+          resolved_by: resolution.resolvedBy,
+          resolved_at: new Date(resolution.resolvedAt),
+        } as any);
+      if (updated === 0) return undefined;
+      await this.insertEvents(tx, id, [{ ...event, body: { ...event.body, hypothesisId } }]);
+      const row = await tx<DbHypothesisRow>('hypotheses').where({ id: numericId }).first();
+      return rowToHypothesis(row!, resolution.resolvedAt);
+    });
+  }
+
+  async listHypotheses(id: string, now: string): Promise<Hypothesis[]> {
+    const rows = await this.db<DbHypothesisRow>('hypotheses')
+      .where({ incident_id: id })
+      .orderBy('id', 'asc');
+    return rows.map(row => rowToHypothesis(row, now));
+  }
+
+  async listRootCauseEscalationCandidates(limit: number): Promise<Incident[]> {
+    const rows = await this.db<DbIncidentRow>('incidents')
+      .whereIn('status', OPEN)
+      .whereIn('severity', ['SEV1', 'SEV2'])
+      .whereNull('root_cause_identified_at')
+      .whereNull('root_cause_escalated_at')
+      .orderBy('declared_at', 'asc')
+      .limit(limit);
+    return this.hydrate(this.db, rows);
+  }
+
+  async listMetricRows(filter: { entityRefs?: string[]; from?: string; to?: string }): Promise<MetricRow[]> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
+    const query = this.db<DbIncidentRow>('incidents as i').select(
+      'i.severity',
+      'i.external_cause',
+      'i.impact_started_at',
+      'i.detected_at',
+      'i.declared_at',
+      'i.acknowledged_at',
+      'i.mitigated_at',
+      'i.resolved_at',
+    );
+    this.whereTouches(query, filter.entityRefs);
+    if (filter.from) query.where('i.declared_at', '>=', new Date(filter.from));
+    if (filter.to) query.where('i.declared_at', '<', new Date(filter.to));
+    const rows: DbIncidentRow[] = await query;
+    return rows.map(r => ({
+      severity: r.severity as Severity,
+      externalCause: Boolean(r.external_cause),
+      impactStartedAt: toIso(r.impact_started_at),
+      detectedAt: toIso(r.detected_at),
+      declaredAt: toIso(r.declared_at),
+      acknowledgedAt: toIso(r.acknowledged_at),
+      mitigatedAt: toIso(r.mitigated_at),
+      resolvedAt: toIso(r.resolved_at),
+    }));
   }
 
   async getParticipation(userRef: string): Promise<ResponderParticipation> {
@@ -205,15 +426,127 @@ export class DatabaseIncidentStore implements IncidentStore {
       .update({ owner_ref: ownerRef, system_ref: systemRef ?? null });
   }
 
+  /** Restricts a query on `incidents as i` to those touching any of the refs. */
+  private whereTouches(query: Knex.QueryBuilder, entityRefs: string[] | undefined) {
+    if (!entityRefs) return;
+    // A semi-join keeps one row per incident however many of the refs it touches.
+    query.whereExists(sub =>
+      sub
+        .select(this.db.raw('1'))
+        .from('incident_entities as e')
+        .whereRaw('e.incident_id = i.id')
+        .whereIn('e.entity_ref', entityRefs),
+    );
+  }
+
+  /**
+   * Compare-and-set on the incident row: applies `row` and increments the
+   * version only if the row still matches what the caller read.
+   */
+  private async bumpVersion(
+    tx: Knex.Transaction,
+    id: string,
+    expect: Expectation,
+    row: Partial<DbIncidentRow>,
+    at: string,
+  ) {
+    const query = tx<DbIncidentRow>('incidents').where({ id });
+    if (expect.version !== undefined) query.andWhere('version', expect.version);
+    if (expect.status !== undefined) query.andWhere('status', expect.status);
+    if (expect.rootCauseNotEscalated) query.whereNull('root_cause_escalated_at');
+    const updated = await query.update({
+      ...row,
+      updated_at: new Date(at),
+      version: tx.raw('version + 1'),
+    } as any);
+    if (updated === 1) return;
+    const current = await tx<DbIncidentRow>('incidents').where({ id }).first('version', 'status');
+    if (!current) throw new NotFoundError(`No incident with id ${id}`);
+    if (expect.version !== undefined && current.version !== expect.version) {
+      throw new ConflictError(
+        `Incident ${id} was changed by someone else: you sent version ${expect.version}, it is now at version ${current.version}. Reload it and apply your change again.`,
+      );
+    }
+    throw new ConflictError(
+      `Incident ${id} is now ${current.status} (version ${current.version}); your change was based on an older state. Reload it and try again.`,
+    );
+  }
+
+  private changesToRow(changes: IncidentChanges): Partial<DbIncidentRow> {
+    const row: Record<string, unknown> = {};
+    const set = (column: string, value: unknown) => {
+      if (value !== undefined) row[column] = value;
+    };
+    set('title', changes.title);
+    set('summary', changes.summary);
+    set('severity', changes.severity);
+    set('status', changes.status);
+    set('incident_type', changes.incidentType);
+    set('tags', changes.tags && JSON.stringify(changes.tags));
+    set('external_cause', changes.externalCause);
+    set('customer_reported', changes.customerReported);
+    set('paying_customer', changes.payingCustomer);
+    set('data_integrity_concern', changes.dataIntegrityConcern);
+    set('impact_scope', changes.impactScope);
+    set('baseline_impact', changes.baselineImpact);
+    if (changes.rootCauseIdentifiedAt !== undefined) {
+      row.root_cause_identified_at = toDate(changes.rootCauseIdentifiedAt);
+    }
+    if (changes.rootCauseEscalatedAt !== undefined) {
+      row.root_cause_escalated_at = toDate(changes.rootCauseEscalatedAt);
+    }
+    for (const [key, value] of Object.entries(changes.milestones ?? {})) {
+      if (value === undefined) continue;
+      row[MILESTONE_COLUMNS[key as keyof typeof MILESTONE_COLUMNS]] = toDate(value);
+    }
+    return row as Partial<DbIncidentRow>;
+  }
+
+  private async insertEvents(
+    tx: Knex | Knex.Transaction,
+    incidentId: string,
+    events: NewTimelineEvent[],
+  ): Promise<TimelineEvent[]> {
+    const out: TimelineEvent[] = [];
+    for (const event of events) {
+      const [inserted] = await tx<DbTimelineEventRow>('timeline_events')
+        .insert({
+          incident_id: incidentId,
+          type: event.type,
+          occurred_at: new Date(event.occurredAt),
+          actor_ref: event.actorRef,
+          body: JSON.stringify(event.body),
+        } as any)
+        .returning('id');
+      const id = typeof inserted === 'object' ? inserted.id : inserted;
+      out.push({
+        id: String(id),
+        incidentId,
+        type: event.type,
+        occurredAt: new Date(event.occurredAt).toISOString(),
+        actorRef: event.actorRef,
+        body: event.body,
+      });
+    }
+    return out;
+  }
+
+  private async getIncidentWith(db: Knex | Knex.Transaction, id: string): Promise<Incident | undefined> {
+    const row = await db<DbIncidentRow>('incidents').where({ id }).first();
+    if (!row) return undefined;
+    const [incident] = await this.hydrate(db, [row]);
+    return incident;
+  }
+
   /** Loads entities and current roles for a set of incident rows in two queries. */
-  private async hydrate(rows: DbIncidentRow[]): Promise<Incident[]> {
+  private async hydrate(db: Knex | Knex.Transaction, rows: DbIncidentRow[]): Promise<Incident[]> {
     if (rows.length === 0) return [];
     const ids = rows.map(r => r.id);
     const [entityRows, roleRows] = await Promise.all([
-      this.db<DbIncidentEntityRow>('incident_entities')
+      db<DbIncidentEntityRow>('incident_entities')
         .whereIn('incident_id', ids)
         .orderBy('entity_ref'),
-      this.db<DbIncidentRoleRow>('incident_roles')
+      db<DbIncidentRoleRow>('incident_roles')
         .whereIn('incident_id', ids)
         .whereNull('released_at')
         .orderBy('id'),
@@ -249,6 +582,11 @@ export class DatabaseIncidentStore implements IncidentStore {
       tags: JSON.parse(row.tags),
       externalCause: Boolean(row.external_cause),
       customerReported: Boolean(row.customer_reported),
+      payingCustomer: Boolean(row.paying_customer),
+      dataIntegrityConcern: Boolean(row.data_integrity_concern),
+      impactScope: row.impact_scope ?? undefined,
+      rootCauseIdentifiedAt: toIso(row.root_cause_identified_at),
+      rootCauseEscalatedAt: toIso(row.root_cause_escalated_at),
       source: row.source as IncidentSource,
       externalId: row.external_id ?? undefined,
       externalUrl: row.external_url ?? undefined,
@@ -269,4 +607,30 @@ export class DatabaseIncidentStore implements IncidentStore {
       version: row.version,
     }));
   }
+}
+
+function rowToEvent(row: DbTimelineEventRow): TimelineEvent {
+  return {
+    id: String(row.id),
+    incidentId: row.incident_id,
+    type: row.type as TimelineEventType,
+    occurredAt: toIso(row.occurred_at),
+    actorRef: row.actor_ref,
+    body: JSON.parse(row.body),
+  };
+}
+
+function rowToHypothesis(row: DbHypothesisRow, now: string): Hypothesis {
+  const timeboxEndsAt = toIso(row.timebox_ends_at);
+  return {
+    id: String(row.id),
+    incidentId: row.incident_id,
+    statement: row.statement,
+    openedBy: row.opened_by,
+    openedAt: toIso(row.opened_at),
+    timeboxEndsAt,
+    status: hypothesisStatusAt(row.status, timeboxEndsAt, now),
+    resolvedBy: row.resolved_by ?? undefined,
+    resolvedAt: toIso(row.resolved_at),
+  };
 }

@@ -1,5 +1,6 @@
 import type {
   AffectedEntity,
+  Hypothesis,
   Incident,
   IncidentRole,
   IncidentSource,
@@ -7,9 +8,11 @@ import type {
   Page,
   ResponderParticipation,
   Severity,
+  TimelineEvent,
+  TimelineEventType,
 } from '@majorops/plugin-majorops-common';
 
-/** Filters for listing incidents. Either entity refs or nothing; the router resolves groups to refs. */
+/** Filters for listing incidents. The router resolves groups and systems to entity refs. */
 export interface IncidentListFilter {
   /** Incidents touching any of these entities. An empty array matches nothing. */
   entityRefs?: string[];
@@ -17,6 +20,14 @@ export interface IncidentListFilter {
   severities?: Severity[];
   limit: number;
   cursor?: string;
+}
+
+/** A timeline entry to write; the store assigns its id. */
+export interface NewTimelineEvent {
+  type: TimelineEventType;
+  occurredAt: string;
+  actorRef: string;
+  body: { text: string } & Record<string, unknown>;
 }
 
 /** What is written when an incident is created; the store assigns id and version. */
@@ -29,22 +40,139 @@ export interface NewIncident {
   tags: string[];
   externalCause: boolean;
   customerReported: boolean;
+  payingCustomer?: boolean;
+  dataIntegrityConcern?: boolean;
+  impactScope?: number;
   source: IncidentSource;
   externalId?: string;
   externalUrl?: string;
   entities: AffectedEntity[];
-  roles: Array<{ role: IncidentRole; userRef: string; assignedBy: string; assignedAt: string; releasedAt?: string; releasedBy?: string }>;
+  roles: Array<{
+    role: IncidentRole;
+    userRef: string;
+    assignedBy: string;
+    assignedAt: string;
+    releasedAt?: string;
+    releasedBy?: string;
+  }>;
   milestones: Incident['milestones'];
+  rootCauseIdentifiedAt?: string;
   createdBy: string;
   createdAt: string;
+  /** Timeline entries written with the incident (declaration, automatic upgrades). */
+  timeline?: NewTimelineEvent[];
+}
+
+type MilestoneKey = keyof Incident['milestones'];
+
+/** Columns an update may change; `null` clears a value. */
+export interface IncidentChanges {
+  title?: string;
+  summary?: string;
+  severity?: Severity;
+  status?: IncidentStatus;
+  incidentType?: string | null;
+  tags?: string[];
+  externalCause?: boolean;
+  customerReported?: boolean;
+  payingCustomer?: boolean;
+  dataIntegrityConcern?: boolean;
+  impactScope?: number | null;
+  baselineImpact?: number | null;
+  milestones?: Partial<Record<MilestoneKey, string | null>>;
+  rootCauseIdentifiedAt?: string | null;
+  rootCauseEscalatedAt?: string | null;
+}
+
+/** The state the caller read; the update happens only if the incident still has it. */
+export interface Expectation {
+  version?: number;
+  status?: IncidentStatus;
+  /** For escalation sweeps: only if no escalation was recorded yet. */
+  rootCauseNotEscalated?: boolean;
+}
+
+/** Fields the domain rules need that the API does not show. */
+export interface IncidentInternals {
+  baselineImpact?: number;
+}
+
+/** A compact view of an incident for metrics. */
+export interface MetricRow {
+  severity: Severity;
+  externalCause: boolean;
+  impactStartedAt?: string;
+  detectedAt?: string;
+  declaredAt: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
 }
 
 /** Storage of incidents and what hangs off them. */
 export interface IncidentStore {
   createIncident(incident: NewIncident): Promise<Incident>;
   getIncident(id: string): Promise<Incident | undefined>;
+  getInternals(id: string): Promise<IncidentInternals | undefined>;
   listIncidents(filter: IncidentListFilter): Promise<Page<Incident>>;
   countIncidents(): Promise<number>;
+
+  /**
+   * Changes an incident and appends timeline entries in one transaction, bumping
+   * its version. Throws NotFoundError when it does not exist and ConflictError
+   * (naming the current version) when it no longer matches `expect`.
+   */
+  updateIncident(
+    id: string,
+    expect: Expectation,
+    changes: IncidentChanges,
+    events: NewTimelineEvent[],
+    at: string,
+  ): Promise<Incident>;
+
+  /** Gives a role to a person, releasing its current holder; bumps the version. */
+  assignRole(
+    id: string,
+    expect: Expectation,
+    assignment: { role: IncidentRole; userRef: string; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident>;
+
+  /** Releases a role; throws NotFoundError when nobody holds it. Bumps the version. */
+  releaseRole(
+    id: string,
+    expect: Expectation,
+    release: { role: IncidentRole; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident>;
+
+  appendTimeline(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]>;
+  /** Timeline in the order things happened. */
+  listTimeline(
+    id: string,
+    options: { limit: number; cursor?: string; types?: TimelineEventType[] },
+  ): Promise<Page<TimelineEvent>>;
+
+  addHypothesis(
+    id: string,
+    hypothesis: { statement: string; openedBy: string; openedAt: string; timeboxEndsAt: string },
+    event: NewTimelineEvent,
+  ): Promise<Hypothesis>;
+  /** Confirms or refutes an open hypothesis; undefined when it is not open (or not found). */
+  resolveHypothesis(
+    id: string,
+    hypothesisId: string,
+    resolution: { status: 'confirmed' | 'refuted'; resolvedBy: string; resolvedAt: string },
+    event: NewTimelineEvent,
+  ): Promise<Hypothesis | undefined>;
+  listHypotheses(id: string, now: string): Promise<Hypothesis[]>;
+
+  /** Open SEV1/SEV2 incidents without identified root cause and without a recorded escalation. */
+  listRootCauseEscalationCandidates(limit: number): Promise<Incident[]>;
+
+  /** Milestones of incidents declared in [from, to) touching the entities (all when undefined). */
+  listMetricRows(filter: { entityRefs?: string[]; from?: string; to?: string }): Promise<MetricRow[]>;
+
   getParticipation(userRef: string): Promise<ResponderParticipation>;
   /** Distinct affected-entity refs recorded without an owner snapshot. */
   listEntityRefsWithoutOwner(limit: number): Promise<string[]>;

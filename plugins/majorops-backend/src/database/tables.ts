@@ -25,6 +25,24 @@ export interface DbIncidentRow {
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
   version: number;
+  impact_scope: number | null;
+  baseline_impact: number | null;
+  paying_customer: boolean | number;
+  data_integrity_concern: boolean | number;
+  root_cause_identified_at: DbTimestamp | null;
+  root_cause_escalated_at: DbTimestamp | null;
+}
+
+export interface DbHypothesisRow {
+  id: number;
+  incident_id: string;
+  statement: string;
+  opened_by: string;
+  opened_at: DbTimestamp;
+  timebox_ends_at: DbTimestamp;
+  status: 'open' | 'confirmed' | 'refuted';
+  resolved_by: string | null;
+  resolved_at: DbTimestamp | null;
 }
 
 export interface DbIncidentEntityRow {

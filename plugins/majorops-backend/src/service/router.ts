@@ -13,13 +13,28 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  assignRoleSchema,
+  computeIncidentMetrics,
+  declareIncidentSchema,
   entityRefOfKind,
+  hypothesisSchema,
+  incidentCreatePermission,
   incidentReadPermission,
+  incidentUpdatePermission,
   listIncidentsQuerySchema,
   listRunbooksQuerySchema,
+  metricsQuerySchema,
+  pageQuerySchema,
   reputationReadPermission,
+  resolveHypothesisSchema,
+  roleParamSchema,
   runbookReadPermission,
   SeverityMatrix,
+  statusUpdateSchema,
+  TIMELINE_EVENT_TYPES,
+  timelineEntrySchema,
+  transitionSchema,
+  updateIncidentSchema,
 } from '@majorops/plugin-majorops-common';
 import type { IncidentSource } from '@majorops/plugin-majorops-node';
 import express from 'express';
@@ -27,6 +42,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { IncidentStore } from '../database/IncidentStore';
 import { RunbookStore } from '../database/RunbookStore';
+import { IncidentService } from './IncidentService';
 import { parseInput } from './validation';
 
 export interface RouterOptions {
@@ -36,6 +52,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   incidents: IncidentStore;
+  incidentService: IncidentService;
   runbooks: RunbookStore;
   severityMatrix: SeverityMatrix;
   /** Tools that incidents can be ingested from, contributed by backend modules. */
@@ -43,13 +60,33 @@ export interface RouterOptions {
 }
 
 const idParamSchema = z.string().trim().min(1).max(64);
+const optionalVersionQuery = z
+  .object({ version: z.coerce.number().int().min(1).optional() })
+  .strict();
+const timelineQuerySchema = pageQuerySchema
+  .extend({
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+    type: z
+      .string()
+      .transform((value, ctx) => {
+        const types = value.split(',').map(t => t.trim()).filter(Boolean);
+        const unknown = types.filter(t => !(TIMELINE_EVENT_TYPES as readonly string[]).includes(t));
+        if (unknown.length) {
+          ctx.addIssue({ code: 'custom', message: `unknown timeline type ${unknown.join(', ')}` });
+          return z.NEVER;
+        }
+        return types as (typeof TIMELINE_EVENT_TYPES)[number][];
+      })
+      .optional(),
+  })
+  .strict();
 const userRefSchema = entityRefOfKind('user');
 
 /** Entity kinds whose page also shows the incidents of the entities that are part of them. */
 const AGGREGATE_KINDS = new Set(['system', 'domain']);
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, userInfo, permissions, catalog, incidents, runbooks } = options;
+  const { httpAuth, userInfo, permissions, catalog, incidents, incidentService, runbooks } = options;
 
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
@@ -69,6 +106,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw new NotAllowedError(`You are not allowed to ${permission.name}`);
     }
     return credentials;
+  }
+
+  /**
+   * Authenticates a signed-in user for a write and checks the permission. The
+   * actor of every write is this user, never a field of the request.
+   */
+  async function authorizeUser(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${permission.name}`);
+    }
+    const { userEntityRef } = await userInfo.getUserInfo(credentials);
+    return { credentials, actorRef: userEntityRef.toLocaleLowerCase('en-US') };
   }
 
   /** Refs of every entity owned by a group, as the catalog says now. */
@@ -133,6 +184,102 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       cursor: query.cursor,
     });
     res.json(page);
+  });
+
+  router.post('/incidents', async (req, res) => {
+    const { credentials, actorRef } = await authorizeUser(req, incidentCreatePermission);
+    const body = parseInput(declareIncidentSchema, req.body, 'incident');
+    res.status(201).json(await incidentService.declare(body, actorRef, credentials));
+  });
+
+  router.patch('/incidents/:id', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const body = parseInput(updateIncidentSchema, req.body, 'incident change');
+    res.json(await incidentService.update(id, body, actorRef));
+  });
+
+  router.post('/incidents/:id/transitions', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const body = parseInput(transitionSchema, req.body, 'transition');
+    res.json(await incidentService.transition(id, body, actorRef));
+  });
+
+  router.put('/incidents/:id/roles/:role', async (req, res) => {
+    const { credentials, actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const role = parseInput(roleParamSchema, req.params.role, 'role');
+    const body = parseInput(assignRoleSchema, req.body, 'role assignment');
+    res.json(
+      await incidentService.assignRole(id, role, body.userRef, body.version, actorRef, credentials),
+    );
+  });
+
+  router.delete('/incidents/:id/roles/:role', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const role = parseInput(roleParamSchema, req.params.role, 'role');
+    const { version } = parseInput(optionalVersionQuery, req.query, 'query');
+    res.json(await incidentService.releaseRole(id, role, version, actorRef));
+  });
+
+  router.get('/incidents/:id/timeline', async (req, res) => {
+    await authorize(req, incidentReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const query = parseInput(timelineQuerySchema, req.query, 'timeline query');
+    if (!(await incidents.getIncident(id))) throw new NotFoundError(`No incident with id ${id}`);
+    res.json(
+      await incidents.listTimeline(id, { limit: query.limit, cursor: query.cursor, types: query.type }),
+    );
+  });
+
+  router.post('/incidents/:id/timeline', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const body = parseInput(timelineEntrySchema, req.body, 'timeline entry');
+    res.status(201).json(await incidentService.addTimelineEntry(id, body, actorRef));
+  });
+
+  router.post('/incidents/:id/status-updates', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const body = parseInput(statusUpdateSchema, req.body, 'status update');
+    res.status(201).json(await incidentService.postStatusUpdate(id, body, actorRef));
+  });
+
+  router.post('/incidents/:id/hypotheses', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const body = parseInput(hypothesisSchema, req.body, 'hypothesis');
+    res.status(201).json(await incidentService.openHypothesis(id, body.statement, actorRef));
+  });
+
+  router.patch('/incidents/:id/hypotheses/:hypothesisId', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const hypothesisId = parseInput(idParamSchema, req.params.hypothesisId, 'hypothesis id');
+    const body = parseInput(resolveHypothesisSchema, req.body, 'hypothesis resolution');
+    res.json(await incidentService.resolveHypothesis(id, hypothesisId, body, actorRef));
+  });
+
+  router.get('/incidents/:id/insights', async (req, res) => {
+    await authorize(req, incidentReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    res.json(await incidentService.insights(id));
+  });
+
+  router.get('/metrics', async (req, res) => {
+    const credentials = await authorize(req, incidentReadPermission);
+    const query = parseInput(metricsQuerySchema, req.query, 'metrics query');
+    let entityRefs: string[] | undefined;
+    if (query.groupRef) {
+      entityRefs = await entitiesOwnedBy(query.groupRef, credentials);
+    } else if (query.entityRef) {
+      entityRefs = await entityAndParts(query.entityRef, credentials);
+    }
+    const rows = await incidents.listMetricRows({ entityRefs, from: query.from, to: query.to });
+    res.json({ scope: query, ...computeIncidentMetrics(rows) });
   });
 
   router.get('/incidents/:id', async (req, res) => {

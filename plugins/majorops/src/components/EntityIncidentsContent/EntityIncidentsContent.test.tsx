@@ -42,6 +42,8 @@ function incident(
     tags: [],
     externalCause: opts.externalCause ?? false,
     customerReported: false,
+    payingCustomer: false,
+    dataIntegrityConcern: false,
     source: 'majorops',
     entities: [{ entityRef: 'component:default/checkout-api', ownerRef: 'group:default/team-a' }],
     roles: opts.commander
