@@ -1,9 +1,12 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { rootRouteRef } from './routes';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { majorOpsApiRef, MajorOpsClient } from './api';
 
@@ -14,6 +17,16 @@ const majorOpsApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) => new MajorOpsClient({ discoveryApi, fetchApi }),
     }),
+});
+
+/** The MajorOps page: open incidents, and each incident's command page. */
+const majorOpsPage = PageBlueprint.make({
+  params: {
+    path: '/majorops',
+    title: 'MajorOps',
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () => import('./components/MajorOpsPage').then(m => <m.MajorOpsPage />),
+  },
 });
 
 /** Incidents tab on services, systems, resources and teams. */
@@ -60,5 +73,6 @@ const entityReputationContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'majorops',
   title: 'MajorOps',
-  extensions: [majorOpsApi, entityIncidentsContent, entityRunbooksContent, entityReputationContent],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [majorOpsApi, majorOpsPage, entityIncidentsContent, entityRunbooksContent, entityReputationContent],
 });

@@ -10,6 +10,8 @@ export {
   EntityMajorOpsIncidentsContent,
   EntityMajorOpsRunbooksContent,
   EntityMajorOpsReputationContent,
+  MajorOpsPage,
 } from './plugin';
+export { rootRouteRef as majorOpsRootRouteRef } from './routes';
 export { majorOpsApiRef, MajorOpsClient } from './api';
 export type { MajorOpsApi, ListIncidentsRequest, ReputationResponse } from './api';

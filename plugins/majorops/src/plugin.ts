@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { majorOpsApiRef, MajorOpsClient } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The MajorOps frontend plugin for apps on the legacy frontend system.
@@ -14,6 +16,7 @@ import { majorOpsApiRef, MajorOpsClient } from './api';
  */
 export const majorOpsPlugin = createPlugin({
   id: 'majorops',
+  routes: { root: rootRouteRef },
   apis: [
     createApiFactory({
       api: majorOpsApiRef,
@@ -66,5 +69,19 @@ export const EntityMajorOpsReputationContent = majorOpsPlugin.provide(
       lazy: () =>
         import('./components/EntityReputationContent').then(m => m.EntityReputationContent),
     },
+  }),
+);
+
+/**
+ * The MajorOps page: open incidents across the organisation, and each
+ * incident's page. Mount it with `<Route path="/majorops" element={<MajorOpsPage />} />`.
+ *
+ * @public
+ */
+export const MajorOpsPage = majorOpsPlugin.provide(
+  createRoutableExtension({
+    name: 'MajorOpsPage',
+    component: () => import('./components/MajorOpsPage').then(m => m.MajorOpsPage),
+    mountPoint: rootRouteRef,
   }),
 );

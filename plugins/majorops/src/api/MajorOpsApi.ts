@@ -1,12 +1,24 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  CadenceReport,
+  DeclareIncidentRequest,
+  Hypothesis,
   Incident,
+  IncidentRole,
   IncidentStatus,
+  MetricsReport,
   Page,
   ResponderParticipation,
+  RootCauseCheck,
   Runbook,
   Severity,
+  SeverityLevel,
   SeverityMatrix,
+  StatusUpdateRequest,
+  TimelineEntryRequest,
+  TimelineEvent,
+  TransitionRequest,
+  UpdateIncidentRequest,
 } from '@majorops/plugin-majorops-common';
 
 /** Filters of {@link MajorOpsApi.listIncidents}. */
@@ -24,6 +36,18 @@ export interface ReputationResponse {
   participation: ResponderParticipation;
 }
 
+/** The rules applied to an incident's history, as the incident page shows them. */
+export interface IncidentInsights {
+  severityLevel: SeverityLevel;
+  cadence: CadenceReport;
+  rootCause: RootCauseCheck;
+  hypotheses: Hypothesis[];
+}
+
+export interface MetricsResponse extends MetricsReport {
+  scope: { entityRef?: string; groupRef?: string; from?: string; to?: string };
+}
+
 /**
  * The MajorOps backend, as the frontend sees it.
  *
@@ -35,6 +59,19 @@ export interface MajorOpsApi {
   getSeverityMatrix(): Promise<SeverityMatrix>;
   listRunbooks(request: { entityRef: string; limit?: number; cursor?: string }): Promise<Page<Runbook>>;
   getReputation(userRef: string): Promise<ReputationResponse>;
+
+  declareIncident(request: DeclareIncidentRequest): Promise<Incident>;
+  updateIncident(id: string, request: UpdateIncidentRequest): Promise<Incident>;
+  transitionIncident(id: string, request: TransitionRequest): Promise<Incident>;
+  assignRole(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident>;
+  releaseRole(id: string, role: IncidentRole, version?: number): Promise<Incident>;
+  listTimeline(id: string, options?: { limit?: number; cursor?: string }): Promise<Page<TimelineEvent>>;
+  addTimelineEntry(id: string, entry: TimelineEntryRequest): Promise<TimelineEvent>;
+  postStatusUpdate(id: string, update: StatusUpdateRequest): Promise<TimelineEvent>;
+  openHypothesis(id: string, statement: string): Promise<Hypothesis>;
+  resolveHypothesis(id: string, hypothesisId: string, status: 'confirmed' | 'refuted', note?: string): Promise<Hypothesis>;
+  getInsights(id: string): Promise<IncidentInsights>;
+  getMetrics(request: { entityRef?: string; groupRef?: string; from?: string; to?: string }): Promise<MetricsResponse>;
 }
 
 /** @public */

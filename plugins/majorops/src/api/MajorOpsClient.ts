@@ -1,12 +1,26 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  DeclareIncidentRequest,
+  Hypothesis,
   Incident,
+  IncidentRole,
   Page,
   Runbook,
   SeverityMatrix,
+  StatusUpdateRequest,
+  TimelineEntryRequest,
+  TimelineEvent,
+  TransitionRequest,
+  UpdateIncidentRequest,
 } from '@majorops/plugin-majorops-common';
-import { ListIncidentsRequest, MajorOpsApi, ReputationResponse } from './MajorOpsApi';
+import {
+  IncidentInsights,
+  ListIncidentsRequest,
+  MajorOpsApi,
+  MetricsResponse,
+  ReputationResponse,
+} from './MajorOpsApi';
 
 type QueryValue = string | number | string[] | undefined;
 
@@ -50,6 +64,80 @@ export class MajorOpsClient implements MajorOpsApi {
 
   getReputation(userRef: string): Promise<ReputationResponse> {
     return this.get(`/responders/${encodeURIComponent(userRef)}/reputation`);
+  }
+
+  declareIncident(request: DeclareIncidentRequest): Promise<Incident> {
+    return this.send('POST', '/incidents', request);
+  }
+
+  updateIncident(id: string, request: UpdateIncidentRequest): Promise<Incident> {
+    return this.send('PATCH', `/incidents/${encodeURIComponent(id)}`, request);
+  }
+
+  transitionIncident(id: string, request: TransitionRequest): Promise<Incident> {
+    return this.send('POST', `/incidents/${encodeURIComponent(id)}/transitions`, request);
+  }
+
+  assignRole(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident> {
+    return this.send('PUT', `/incidents/${encodeURIComponent(id)}/roles/${encodeURIComponent(role)}`, {
+      userRef,
+      ...(version === undefined ? {} : { version }),
+    });
+  }
+
+  releaseRole(id: string, role: IncidentRole, version?: number): Promise<Incident> {
+    const query = version === undefined ? '' : `?version=${version}`;
+    return this.send('DELETE', `/incidents/${encodeURIComponent(id)}/roles/${encodeURIComponent(role)}${query}`);
+  }
+
+  listTimeline(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<TimelineEvent>> {
+    return this.get(`/incidents/${encodeURIComponent(id)}/timeline`, options);
+  }
+
+  addTimelineEntry(id: string, entry: TimelineEntryRequest): Promise<TimelineEvent> {
+    return this.send('POST', `/incidents/${encodeURIComponent(id)}/timeline`, entry);
+  }
+
+  postStatusUpdate(id: string, update: StatusUpdateRequest): Promise<TimelineEvent> {
+    return this.send('POST', `/incidents/${encodeURIComponent(id)}/status-updates`, update);
+  }
+
+  openHypothesis(id: string, statement: string): Promise<Hypothesis> {
+    return this.send('POST', `/incidents/${encodeURIComponent(id)}/hypotheses`, { statement });
+  }
+
+  resolveHypothesis(
+    id: string,
+    hypothesisId: string,
+    status: 'confirmed' | 'refuted',
+    note?: string,
+  ): Promise<Hypothesis> {
+    return this.send(
+      'PATCH',
+      `/incidents/${encodeURIComponent(id)}/hypotheses/${encodeURIComponent(hypothesisId)}`,
+      { status, ...(note ? { note } : {}) },
+    );
+  }
+
+  getInsights(id: string): Promise<IncidentInsights> {
+    return this.get(`/incidents/${encodeURIComponent(id)}/insights`);
+  }
+
+  getMetrics(request: { entityRef?: string; groupRef?: string; from?: string; to?: string }): Promise<MetricsResponse> {
+    return this.get('/metrics', request);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('majorops');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   private async get<T>(path: string, query: Record<string, QueryValue> = {}): Promise<T> {

@@ -1,3 +1,9 @@
 export { majorOpsApiRef } from './MajorOpsApi';
-export type { MajorOpsApi, ListIncidentsRequest, ReputationResponse } from './MajorOpsApi';
+export type {
+  IncidentInsights,
+  ListIncidentsRequest,
+  MajorOpsApi,
+  MetricsResponse,
+  ReputationResponse,
+} from './MajorOpsApi';
 export { MajorOpsClient } from './MajorOpsClient';

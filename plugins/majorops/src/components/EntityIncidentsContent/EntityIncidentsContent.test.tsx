@@ -8,6 +8,8 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { ListIncidentsRequest, MajorOpsApi, majorOpsApiRef } from '../../api';
 import { EntityIncidentsContent } from './EntityIncidentsContent';
+import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
+import { rootRouteRef } from '../../routes';
 
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -85,20 +87,15 @@ function fakeApi(options: {
   listIncidents?: MajorOpsApi['listIncidents'];
 }) {
   const historyPages = options.history ?? [{ items: [] }];
-  const api: jest.Mocked<MajorOpsApi> = {
-    listIncidents: jest.fn(
+  const api = mockMajorOpsApi({
+    listIncidents:
       options.listIncidents ??
-        (async (r: ListIncidentsRequest) => {
-          if (!isHistoryRequest(r)) return { items: options.open ?? [] };
-          const index = r.cursor ? Number(r.cursor.replace('page-', '')) : 0;
-          return historyPages[index];
-        }),
-    ),
-    getIncident: jest.fn(),
-    getSeverityMatrix: jest.fn(),
-    listRunbooks: jest.fn(),
-    getReputation: jest.fn(),
-  };
+      (async (r: ListIncidentsRequest) => {
+        if (!isHistoryRequest(r)) return { items: options.open ?? [] };
+        const index = r.cursor ? Number(r.cursor.replace('page-', '')) : 0;
+        return historyPages[index];
+      }),
+  });
   return api;
 }
 
@@ -109,7 +106,7 @@ async function render(api: MajorOpsApi, entity: Entity = component) {
         <EntityIncidentsContent />
       </EntityProvider>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef, '/majorops': rootRouteRef } },
   );
 }
 
@@ -330,7 +327,7 @@ describe('EntityIncidentsContent', () => {
       <TestApiProvider apis={[[majorOpsApiRef, api]]}>
         <Switcher />
       </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef, '/majorops': rootRouteRef } },
     );
     await userEvent.click(await screen.findByRole('button', { name: 'Load older incidents' }));
     await userEvent.click(screen.getByRole('button', { name: 'switch entity' }));

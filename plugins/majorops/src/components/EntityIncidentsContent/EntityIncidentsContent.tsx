@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
   Table,
@@ -12,25 +13,33 @@ import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type { Incident, Page } from '@majorops/plugin-majorops-common';
+import {
+  ANNOTATION_INCIDENT_TYPES,
+  readAnnotationList,
+  type Incident,
+  type Page,
+} from '@majorops/plugin-majorops-common';
+import { useNavigate } from 'react-router-dom';
 import { useCallback, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
+import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
 import { SeverityChip } from '../SeverityChip';
+import { useIncidentLink } from '../useIncidentLink';
 import { durationBetween, timeAgo } from '../time';
 
 function commanderOf(incident: Incident) {
   return incident.roles.find(r => r.role === 'incident-commander')?.userRef;
 }
 
-const commonColumns: TableColumn<Incident>[] = [
+const commonColumns = (link: (id: string) => string): TableColumn<Incident>[] => [
   {
     title: 'Severity',
     field: 'severity',
     width: '90px',
     render: incident => <SeverityChip severity={incident.severity} />,
   },
-  { title: 'Title', field: 'title' },
+  { title: 'Title', field: 'title', render: incident => <Link to={link(incident.id)}>{incident.title}</Link> },
   { title: 'Status', field: 'status' },
   {
     title: 'Commander',
@@ -41,16 +50,16 @@ const commonColumns: TableColumn<Incident>[] = [
   },
 ];
 
-const openColumns: TableColumn<Incident>[] = [
-  ...commonColumns,
+const openColumns = (link: (id: string) => string): TableColumn<Incident>[] => [
+  ...commonColumns(link),
   {
     title: 'Declared',
     render: incident => timeAgo(incident.milestones.declaredAt),
   },
 ];
 
-const historyColumns: TableColumn<Incident>[] = [
-  ...commonColumns,
+const historyColumns = (link: (id: string) => string): TableColumn<Incident>[] => [
+  ...commonColumns(link),
   {
     title: 'Declared',
     render: incident => new Date(incident.milestones.declaredAt).toLocaleString(),
@@ -89,6 +98,10 @@ export function EntityIncidentsContent() {
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<Error | undefined>();
+  const [declaring, setDeclaring] = useState(false);
+  const incidentLink = useIncidentLink();
+  const navigate = useNavigate();
+  const isGroup = Boolean(scope.groupRef);
   // The entity this component shows now: a page that arrives for an entity the
   // user has since left is dropped instead of being mixed into another history.
   const currentRef = useRef(entityRef);
@@ -128,22 +141,45 @@ export function EntityIncidentsContent() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, entityRef, nextCursor]);
 
+  const declareButton = (
+    <Button variant="contained" color="secondary" onClick={() => setDeclaring(true)}>
+      Declare incident
+    </Button>
+  );
+  const dialog = declaring && (
+    <DeclareIncidentDialog
+      open
+      onClose={() => setDeclaring(false)}
+      onDeclared={incident => navigate(incidentLink(incident.id))}
+      initialEntityRefs={isGroup ? [] : [entityRef.toLocaleLowerCase('en-US')]}
+      suggestedTypes={readAnnotationList(entity.metadata.annotations, ANNOTATION_INCIDENT_TYPES)}
+    />
+  );
+
   if (initial.loading) return <Progress />;
   if (initial.error) return <ResponseErrorPanel error={initial.error} />;
   const open = initial.value!.items;
 
   if (open.length === 0 && history.length === 0) {
     return (
-      <EmptyState
-        missing="data"
-        title="No incidents recorded"
-        description={`MajorOps has no incident touching ${entityRef}${scope.groupRef ? ' or anything the group owns' : ''}. When one is declared, it appears here with its timeline and metrics.`}
-      />
+      <>
+        <EmptyState
+          missing="data"
+          title="No incidents recorded"
+          description={`MajorOps has no incident touching ${entityRef}${scope.groupRef ? ' or anything the group owns' : ''}. When one is declared, it appears here with its timeline and metrics.`}
+          action={declareButton}
+        />
+        {dialog}
+      </>
     );
   }
 
   return (
     <Grid container spacing={3}>
+      {dialog}
+      <Grid item xs={12} style={{ display: 'flex', justifyContent: 'flex-end' }}>
+        {declareButton}
+      </Grid>
       <Grid item xs={12}>
         <InfoCard title={`Open incidents (${open.length})`}>
           {open.length === 0 ? (
@@ -151,7 +187,7 @@ export function EntityIncidentsContent() {
           ) : (
             <Table<Incident>
               options={{ paging: false, search: false, toolbar: false, padding: 'dense' }}
-              columns={openColumns}
+              columns={openColumns(incidentLink)}
               data={open}
             />
           )}
@@ -161,7 +197,7 @@ export function EntityIncidentsContent() {
         <Table<Incident>
           title="Incident history"
           options={{ paging: false, search: true, padding: 'dense' }}
-          columns={historyColumns}
+          columns={historyColumns(incidentLink)}
           data={history}
           emptyContent={<Typography variant="body2">No resolved incidents yet.</Typography>}
         />

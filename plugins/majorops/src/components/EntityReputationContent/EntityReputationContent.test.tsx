@@ -5,6 +5,7 @@ import type { ResponderParticipation } from '@majorops/plugin-majorops-common';
 import { screen } from '@testing-library/react';
 import { MajorOpsApi, majorOpsApiRef } from '../../api';
 import { EntityReputationContent } from './EntityReputationContent';
+import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
 
 function user(title?: string): Entity {
   return {
@@ -16,13 +17,7 @@ function user(title?: string): Entity {
 }
 
 function fakeApi(getReputation: MajorOpsApi['getReputation']): jest.Mocked<MajorOpsApi> {
-  return {
-    listIncidents: jest.fn(),
-    getIncident: jest.fn(),
-    getSeverityMatrix: jest.fn(),
-    listRunbooks: jest.fn(),
-    getReputation: jest.fn(getReputation),
-  };
+  return mockMajorOpsApi({ getReputation });
 }
 
 function participation(p: Partial<ResponderParticipation>): ResponderParticipation {

@@ -5,6 +5,7 @@ import type { Page, Runbook } from '@majorops/plugin-majorops-common';
 import { screen, within } from '@testing-library/react';
 import { MajorOpsApi, majorOpsApiRef } from '../../api';
 import { EntityRunbooksContent } from './EntityRunbooksContent';
+import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -33,13 +34,7 @@ function runbook(title: string, lastTestedAt: string | undefined, updatedAt: str
 }
 
 function fakeApi(listRunbooks: MajorOpsApi['listRunbooks']): jest.Mocked<MajorOpsApi> {
-  return {
-    listIncidents: jest.fn(),
-    getIncident: jest.fn(),
-    getSeverityMatrix: jest.fn(),
-    listRunbooks: jest.fn(listRunbooks),
-    getReputation: jest.fn(),
-  };
+  return mockMajorOpsApi({ listRunbooks });
 }
 
 async function render(api: MajorOpsApi) {

@@ -1,0 +1,1 @@
+export { IncidentPage, transitionLabel } from './IncidentPage';

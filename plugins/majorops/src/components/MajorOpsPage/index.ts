@@ -1,0 +1,1 @@
+export { MajorOpsPage } from './MajorOpsPage';

@@ -1,0 +1,1 @@
+export { CatalogEntityPicker } from './UserPicker';

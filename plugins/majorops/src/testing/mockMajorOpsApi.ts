@@ -1,0 +1,37 @@
+import type { MajorOpsApi } from '../api';
+
+/**
+ * A MajorOpsApi for component tests: every method is a jest mock that fails
+ * loudly unless the test gives it an implementation.
+ */
+export function mockMajorOpsApi(
+  implementations: Partial<MajorOpsApi> = {},
+): jest.Mocked<MajorOpsApi> {
+  const methods: Array<keyof MajorOpsApi> = [
+    'listIncidents',
+    'getIncident',
+    'getSeverityMatrix',
+    'listRunbooks',
+    'getReputation',
+    'declareIncident',
+    'updateIncident',
+    'transitionIncident',
+    'assignRole',
+    'releaseRole',
+    'listTimeline',
+    'addTimelineEntry',
+    'postStatusUpdate',
+    'openHypothesis',
+    'resolveHypothesis',
+    'getInsights',
+    'getMetrics',
+  ];
+  const api = {} as Record<string, jest.Mock>;
+  for (const method of methods) {
+    api[method] = jest.fn(
+      (implementations[method] as any) ??
+        (() => Promise.reject(new Error(`MajorOpsApi.${method} was not expected in this test`))),
+    );
+  }
+  return api as unknown as jest.Mocked<MajorOpsApi>;
+}
