@@ -217,3 +217,29 @@ describe('SUCCESS_TARGETS', () => {
     expect(new Set(SUCCESS_TARGETS.map(t => t.id)).size).toBe(5);
   });
 });
+
+describe('monthly MTTR trend', () => {
+  it('gives the median impact-to-resolution per month, and none for months without resolved incidents', () => {
+    const incident = (declaredAt: string, minutesToResolve?: number) => ({
+      severity: 'SEV2' as const,
+      externalCause: false,
+      impactStartedAt: declaredAt,
+      declaredAt,
+      resolvedAt:
+        minutesToResolve === undefined
+          ? undefined
+          : new Date(Date.parse(declaredAt) + minutesToResolve * 60_000).toISOString(),
+    });
+    const report = computeIncidentMetrics([
+      incident('2026-01-05T10:00:00.000Z', 30),
+      incident('2026-01-20T10:00:00.000Z', 90),
+      incident('2026-01-25T10:00:00.000Z', 60),
+      incident('2026-03-02T10:00:00.000Z'),
+    ]);
+    expect(report.all.byMonth.map(m => [m.month, m.count, m.mttrResolveMedianMinutes])).toEqual([
+      ['2026-01', 3, 60],
+      ['2026-02', 0, undefined],
+      ['2026-03', 1, undefined],
+    ]);
+  });
+});

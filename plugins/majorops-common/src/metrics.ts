@@ -36,7 +36,13 @@ export interface IncidentMetrics {
   mttrResolve: DurationStats;
   bySeverity: Record<Severity, number>;
   /** 'YYYY-MM' (UTC month of declaredAt) → count, months ascending, including empty months between first and last. */
-  byMonth: Array<{ month: string; count: number; bySeverity: Record<Severity, number> }>;
+  byMonth: Array<{
+    month: string;
+    count: number;
+    bySeverity: Record<Severity, number>;
+    /** Median impact start → resolved of the month's incidents, for the MTTR trend. */
+    mttrResolveMedianMinutes?: number;
+  }>;
 }
 
 /** Incidents caused by third parties are reported apart, so they never move the team's own figures. */
@@ -187,13 +193,15 @@ function metricsOf(incidents: ParsedIncident[]): IncidentMetrics {
   const start = (x: ParsedIncident) => x.impactStarted ?? x.detected ?? x.declared;
 
   const bySeverity = emptyBySeverity();
-  const months = new Map<string, { count: number; bySeverity: Record<Severity, number> }>();
+  const months = new Map<string, { count: number; bySeverity: Record<Severity, number>; resolve: number[] }>();
   for (const incident of incidents) {
     bySeverity[incident.severity]++;
     const key = monthKey(incident.declared);
-    const month = months.get(key) ?? { count: 0, bySeverity: emptyBySeverity() };
+    const month = months.get(key) ?? { count: 0, bySeverity: emptyBySeverity(), resolve: [] };
     month.count++;
     month.bySeverity[incident.severity]++;
+    const resolveMinutes = span(start(incident), incident.resolved);
+    if (resolveMinutes !== undefined) month.resolve.push(resolveMinutes);
     months.set(key, month);
   }
 
@@ -205,7 +213,17 @@ function metricsOf(incidents: ParsedIncident[]): IncidentMetrics {
     let month = first.getUTCMonth();
     while (year < last.getUTCFullYear() || (year === last.getUTCFullYear() && month <= last.getUTCMonth())) {
       const key = `${year}-${String(month + 1).padStart(2, '0')}`;
-      byMonth.push({ month: key, ...(months.get(key) ?? { count: 0, bySeverity: emptyBySeverity() }) });
+      const found = months.get(key);
+      byMonth.push(
+        found
+          ? {
+              month: key,
+              count: found.count,
+              bySeverity: found.bySeverity,
+              mttrResolveMedianMinutes: durationStats(found.resolve).medianMinutes,
+            }
+          : { month: key, count: 0, bySeverity: emptyBySeverity() },
+      );
       month++;
       if (month === 12) {
         month = 0;

@@ -6,6 +6,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import ReportProblemOutlined from '@material-ui/icons/ReportProblemOutlined';
 import { rootRouteRef } from './routes';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { majorOpsApiRef, MajorOpsClient } from './api';
@@ -24,6 +25,7 @@ const majorOpsPage = PageBlueprint.make({
   params: {
     path: '/majorops',
     title: 'MajorOps',
+    icon: <ReportProblemOutlined fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () => import('./components/MajorOpsPage').then(m => <m.MajorOpsPage />),
   },

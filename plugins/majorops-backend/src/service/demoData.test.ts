@@ -19,6 +19,7 @@ function demo(overrides: Partial<DemoIncident>): DemoIncident {
     entities: ['component:default/checkout-api'],
     minutesAfterStart: { detected: 3, declared: 6, acknowledged: 7, resolved: 28, closed: 2900 },
     roles: {},
+    updates: [],
     ...overrides,
   };
 }
@@ -55,6 +56,33 @@ describe('demoIncidentToNew', () => {
       { role: 'incident-commander', userRef: 'user:default/grace', assignedBy: 'user:default/grace', assignedAt: '2026-11-23T09:06:00.000Z' },
       { role: 'scribe', userRef: 'user:default/raj', assignedBy: 'user:default/grace', assignedAt: '2026-11-23T09:06:00.000Z' },
     ]);
+  });
+});
+
+describe('demo timelines', () => {
+  it('derive declaration, roles and status changes from the milestones, in order', () => {
+    const result = demoIncidentToNew(
+      demo({
+        minutesAgo: 3000,
+        roles: { 'incident-commander': 'user:default/grace', 'communications-lead': 'user:default/elena' },
+        updates: [
+          { minutesAfterStart: 15, audience: 'executives', conditions: 'Checkout failing for 30%', actions: 'Rolling back', needs: '' },
+        ],
+      }),
+      now,
+    );
+    expect(result.timeline!.map(e => [e.type, e.occurredAt.slice(11, 16), e.body.text])).toEqual([
+      ['declared', '08:06', 'Declared SEV2: t'],
+      ['role-assigned', '08:06', 'user:default/grace is Incident Commander'],
+      ['role-assigned', '08:06', 'user:default/elena is Communications Lead'],
+      ['status-change', '08:07', 'Status declared → investigating'],
+      ['status-update', '08:15', expect.stringContaining('Impact: Checkout failing for 30%')],
+      ['status-change', '08:28', 'Status investigating → resolved'],
+      ['status-change', '08:20', 'Status resolved → closed'],
+    ]);
+    const update = result.timeline!.find(e => e.type === 'status-update')!;
+    expect(update.actorRef).toBe('user:default/elena');
+    expect(update.body.canComplete).toBe(false);
   });
 });
 

@@ -2,14 +2,20 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   entityRefSchema,
   entityRefOfKind,
+  INCIDENT_ROLE_TITLES,
   incidentRoleSchema,
   incidentStatusSchema,
+  isCanComplete,
+  renderStatusUpdate,
   severitySchema,
+  statusUpdateAudienceSchema,
+  type IncidentRole,
+  type IncidentStatus,
 } from '@majorops/plugin-majorops-common';
 import fs from 'fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { IncidentStore, NewIncident } from '../database/IncidentStore';
+import { IncidentStore, NewIncident, NewTimelineEvent } from '../database/IncidentStore';
 import { parseInput } from './validation';
 
 const MINUTE = 60_000;
@@ -48,6 +54,20 @@ const demoIncidentSchema = z
       })
       .strict(),
     roles: z.partialRecord(incidentRoleSchema, entityRefOfKind('user')).default({}),
+    /** Status updates, in CAN format, posted by the communications lead (or the commander). */
+    updates: z
+      .array(
+        z
+          .object({
+            minutesAfterStart: minutes,
+            audience: statusUpdateAudienceSchema.default('engineering'),
+            conditions: z.string().min(1),
+            actions: z.string().min(1),
+            needs: z.string().default(''),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict()
   .refine(d => (d.minutesAgo !== undefined) !== (d.daysAgo !== undefined && d.startUtc !== undefined), {
@@ -110,7 +130,92 @@ export function demoIncidentToNew(demo: DemoIncident, now: Date): NewIncident {
     },
     createdBy,
     createdAt: declaredAt,
+    timeline: demoTimeline(demo, createdBy, declaredAt, at),
   };
+}
+
+/**
+ * The timeline a demo incident's milestones imply: its declaration, the roles
+ * given at declaration, each status change at its milestone, and the status
+ * updates the file lists. Nothing beyond what the file states is invented.
+ */
+function demoTimeline(
+  demo: DemoIncident,
+  commander: string,
+  declaredAt: string,
+  at: (offset: number | undefined) => string | undefined,
+): NewTimelineEvent[] {
+  const m = demo.minutesAfterStart;
+  const events: NewTimelineEvent[] = [
+    {
+      type: 'declared',
+      occurredAt: declaredAt,
+      actorRef: commander,
+      body: { text: `Declared ${demo.severity}: ${demo.title}`, severity: demo.severity, entityRefs: demo.entities },
+    },
+    ...Object.entries(demo.roles).map(([role, userRef]) => ({
+      type: 'role-assigned' as const,
+      occurredAt: declaredAt,
+      actorRef: commander,
+      body: { text: `${userRef} is ${INCIDENT_ROLE_TITLES[role as IncidentRole]}`, role, userRef },
+    })),
+  ];
+  // Status changes at the milestones the file gives, in lifecycle order.
+  const steps: Array<[number | undefined, IncidentStatus]> = [
+    [m.acknowledged, 'investigating'],
+    [m.mitigated, demo.status === 'mitigating' ? 'mitigating' : 'monitoring'],
+    [m.resolved, 'resolved'],
+    [m.closed, 'closed'],
+  ];
+  let status: IncidentStatus = 'declared';
+  for (const [offset, to] of steps) {
+    if (offset === undefined) continue;
+    events.push({
+      type: 'status-change',
+      occurredAt: at(offset)!,
+      actorRef: commander,
+      body: { text: `Status ${status} → ${to}`, from: status, to },
+    });
+    status = to;
+  }
+  if (status !== demo.status && status !== 'closed') {
+    // e.g. an incident whose root cause is identified but not yet mitigated
+    events.push({
+      type: 'status-change',
+      occurredAt: at(m.acknowledged ?? m.declared)!,
+      actorRef: commander,
+      body: { text: `Status ${status} → ${demo.status}`, from: status, to: demo.status },
+    });
+  }
+  const author = demo.roles['communications-lead'] ?? commander;
+  for (const update of demo.updates) {
+    const rendered = renderStatusUpdate(
+      update.audience,
+      {
+        severity: demo.severity,
+        title: demo.title,
+        services: demo.entities.map(ref => ref.split('/').pop()!),
+        status: 'investigating',
+        nextUpdateMinutes: 30,
+      },
+      update,
+    );
+    events.push({
+      type: 'status-update',
+      occurredAt: at(update.minutesAfterStart)!,
+      actorRef: author,
+      body: {
+        text: rendered.text,
+        subject: rendered.subject,
+        audience: update.audience,
+        conditions: update.conditions,
+        actions: update.actions,
+        needs: update.needs,
+        canComplete: isCanComplete(update),
+      },
+    });
+  }
+  return events.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
 }
 
 /**

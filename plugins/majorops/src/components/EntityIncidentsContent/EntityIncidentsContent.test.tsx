@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { ListIncidentsRequest, MajorOpsApi, majorOpsApiRef } from '../../api';
 import { EntityIncidentsContent } from './EntityIncidentsContent';
 import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
+import { computeIncidentMetrics } from '@majorops/plugin-majorops-common';
 import { rootRouteRef } from '../../routes';
 
 const component: Entity = {
@@ -80,6 +81,14 @@ function isHistoryRequest(r: ListIncidentsRequest) {
   return r.status?.includes('resolved') ?? false;
 }
 
+const emptyIncidentMetrics = computeIncidentMetrics([]).all;
+const emptyMetrics = {
+  scope: {},
+  internal: emptyIncidentMetrics,
+  external: emptyIncidentMetrics,
+  all: emptyIncidentMetrics,
+};
+
 /** A MajorOpsApi whose listIncidents answers from the given open list and history pages. */
 function fakeApi(options: {
   open?: Incident[];
@@ -88,6 +97,7 @@ function fakeApi(options: {
 }) {
   const historyPages = options.history ?? [{ items: [] }];
   const api = mockMajorOpsApi({
+    getMetrics: async () => emptyMetrics,
     listIncidents:
       options.listIncidents ??
       (async (r: ListIncidentsRequest) => {

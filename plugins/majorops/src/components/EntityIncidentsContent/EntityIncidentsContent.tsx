@@ -24,6 +24,7 @@ import { useCallback, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
 import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
+import { IncidentMetricsCard } from '../IncidentMetrics';
 import { SeverityChip } from '../SeverityChip';
 import { useIncidentLink } from '../useIncidentLink';
 import { durationBetween, timeAgo } from '../time';
@@ -207,6 +208,9 @@ export function EntityIncidentsContent() {
             {loadingMore ? 'Loading…' : 'Load older incidents'}
           </Button>
         )}
+      </Grid>
+      <Grid item xs={12}>
+        <IncidentMetricsCard {...scope} />
       </Grid>
     </Grid>
   );

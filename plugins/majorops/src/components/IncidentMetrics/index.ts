@@ -1,0 +1,1 @@
+export { IncidentMetricsCard } from './IncidentMetricsCard';
