@@ -120,6 +120,10 @@ async function render(api: MajorOpsApi, entity: Entity = component) {
   );
 }
 
+async function findTitle(text: string) {
+  return screen.findByText(text);
+}
+
 function rowOf(text: string) {
   const row = screen.getByText(text).closest('tr');
   if (!row) throw new Error(`no table row with ${text}`);
@@ -127,6 +131,21 @@ function rowOf(text: string) {
 }
 
 describe('EntityIncidentsContent', () => {
+  it('shows when the next status update of each open incident is due, and flags overdue ones', async () => {
+    const overdue = incident('Checkout returns 500', 'SEV1', 'investigating');
+    const onTime = incident('Slow cart page', 'SEV3', 'monitoring');
+    const api = fakeApi({ open: [overdue, onTime] });
+    api.getInsights.mockImplementation(async id => ({
+      cadence: {
+        nextDueAt: new Date(Date.now() + (id === overdue.id ? -7 : 42) * 60_000).toISOString(),
+      },
+    }) as any);
+    await render(api);
+    await findTitle('Checkout returns 500');
+    expect(rowOf('Checkout returns 500').getByText('overdue 7 min')).toBeInTheDocument();
+    expect(rowOf('Slow cart page').getByText('in 42 min')).toBeInTheDocument();
+  });
+
   it('shows open incidents and history with severity, status and commander', async () => {
     const api = fakeApi({
       open: [

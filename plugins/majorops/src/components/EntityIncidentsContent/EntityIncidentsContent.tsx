@@ -51,11 +51,28 @@ const commonColumns = (link: (id: string) => string): TableColumn<Incident>[] =>
   },
 ];
 
-const openColumns = (link: (id: string) => string): TableColumn<Incident>[] => [
+/** "in 12 min" or "overdue 5 min" for the next status update, from the incident's cadence. */
+export function nextUpdateText(nextDueAt: string | undefined, now: Date = new Date()): string {
+  if (!nextDueAt) return '—';
+  const minutes = Math.round((Date.parse(nextDueAt) - now.getTime()) / 60000);
+  return minutes < 0 ? `overdue ${-minutes} min` : `in ${minutes} min`;
+}
+
+const openColumns = (
+  link: (id: string) => string,
+  nextDue: Map<string, string | undefined>,
+): TableColumn<Incident>[] => [
   ...commonColumns(link),
   {
     title: 'Declared',
     render: incident => timeAgo(incident.milestones.declaredAt),
+  },
+  {
+    title: 'Next update',
+    render: incident => {
+      const text = nextUpdateText(nextDue.get(incident.id));
+      return <span style={text.startsWith('overdue') ? { color: '#b71c1c', fontWeight: 600 } : undefined}>{text}</span>;
+    },
   },
 ];
 
@@ -115,7 +132,12 @@ export function EntityIncidentsContent() {
     ]);
     setHistory(past.items);
     setNextCursor(past.nextCursor);
-    return open;
+    // The cadence of each open incident; a failure here only blanks the column.
+    const insights = await Promise.all(
+      open.items.slice(0, 50).map(i => api.getInsights(i.id).then(x => x, () => undefined)),
+    );
+    const nextDue = new Map(open.items.slice(0, 50).map((i, n) => [i.id, insights[n]?.cadence.nextDueAt]));
+    return { open, nextDue };
   }, [api, entityRef]);
 
   const loadMore = useCallback(async () => {
@@ -159,7 +181,8 @@ export function EntityIncidentsContent() {
 
   if (initial.loading) return <Progress />;
   if (initial.error) return <ResponseErrorPanel error={initial.error} />;
-  const open = initial.value!.items;
+  const open = initial.value!.open.items;
+  const nextDue = initial.value!.nextDue;
 
   if (open.length === 0 && history.length === 0) {
     return (
@@ -188,7 +211,7 @@ export function EntityIncidentsContent() {
           ) : (
             <Table<Incident>
               options={{ paging: false, search: false, toolbar: false, padding: 'dense' }}
-              columns={openColumns(incidentLink)}
+              columns={openColumns(incidentLink, nextDue)}
               data={open}
             />
           )}
