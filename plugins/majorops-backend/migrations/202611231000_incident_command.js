@@ -41,18 +41,32 @@ exports.up = async function up(knex) {
   });
 };
 
+const ADDED_COLUMNS = [
+  'impact_scope',
+  'baseline_impact',
+  'paying_customer',
+  'data_integrity_concern',
+  'root_cause_identified_at',
+  'root_cause_escalated_at',
+];
+
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('hypotheses');
   await knex.schema.alterTable('timeline_events', table => {
     table.dropIndex(['incident_id', 'type'], 'timeline_events_type_idx');
   });
+  if (String(knex.client.config.client).includes('sqlite')) {
+    // knex drops SQLite columns by copying the table and dropping the original.
+    // Inside the migration's transaction it cannot switch foreign keys off, so
+    // dropping `incidents` would cascade and delete every entity, role and
+    // timeline row. SQLite's own DROP COLUMN (3.35+) changes the table in place.
+    for (const column of ADDED_COLUMNS) {
+      await knex.raw('ALTER TABLE ?? DROP COLUMN ??', ['incidents', column]);
+    }
+    return;
+  }
   await knex.schema.alterTable('incidents', table => {
-    table.dropColumn('impact_scope');
-    table.dropColumn('baseline_impact');
-    table.dropColumn('paying_customer');
-    table.dropColumn('data_integrity_concern');
-    table.dropColumn('root_cause_identified_at');
-    table.dropColumn('root_cause_escalated_at');
+    for (const column of ADDED_COLUMNS) table.dropColumn(column);
   });
 };

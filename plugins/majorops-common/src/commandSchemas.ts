@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoTimestamp } from './escalation';
 import { incidentStatusSchema } from './lifecycle';
 import { incidentRoleSchema } from './roles';
 import { entityRefOfKind, entityRefSchema } from './schemas';
@@ -22,13 +23,23 @@ function requiredText(field: string, max: number) {
   return text(field, max).min(1, `${field} is required`);
 }
 
-/** An ISO-8601 timestamp with a zone, normalised to UTC (`2026-11-23T10:00:00.000Z`). */
+/**
+ * An ISO-8601 timestamp with a zone, normalised to UTC (`2026-11-23T10:00:00.000Z`).
+ * Impossible dates such as 30 February or 24:00 are refused, not shifted.
+ */
 export const isoTimestampSchema = z
   .string({ error: 'timestamp must be an ISO-8601 string' })
-  .refine(value => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: 'timestamp must be ISO-8601 with a time zone, e.g. 2026-11-23T10:00:00Z',
-  })
-  .transform(value => new Date(value).toISOString());
+  .transform((value, ctx) => {
+    try {
+      return new Date(parseIsoTimestamp(value, 'timestamp')).toISOString();
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a valid ISO-8601 timestamp with a time zone, e.g. 2026-11-23T10:00:00Z`,
+      });
+      return z.NEVER;
+    }
+  });
 
 const tagsSchema = z
   .array(requiredText('tag', 64), { error: 'tags must be an array of strings' })

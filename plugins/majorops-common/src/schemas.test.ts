@@ -8,6 +8,7 @@ import {
   pageQuerySchema,
 } from './schemas';
 import type { z } from 'zod';
+import { isoTimestampSchema } from './commandSchemas';
 
 /** The messages of a failed parse, or the parsed data when it succeeded. */
 function messagesOf(schema: z.ZodType, value: unknown): string[] {
@@ -219,4 +220,23 @@ describe('listRunbooksQuerySchema', () => {
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['status'] });
   });
+});
+
+describe('isoTimestampSchema', () => {
+  it.each([
+    ['2026-11-23T10:00:00Z', '2026-11-23T10:00:00.000Z'],
+    ['2026-11-23T11:30:00+01:30', '2026-11-23T10:00:00.000Z'],
+    ['2026-11-23T10:00:00.123Z', '2026-11-23T10:00:00.123Z'],
+  ])('normalises %p to UTC', (value, expected) => {
+    expect(isoTimestampSchema.parse(value)).toBe(expected);
+  });
+
+  it.each([['2026-02-30T10:00:00Z'], ['2026-11-23T24:00:00Z'], ['2026-11-23'], ['2026-11-23T10:00:00'], ['yesterday'], ['']])(
+    'refuses %p instead of shifting it',
+    value => {
+      const result = isoTimestampSchema.safeParse(value);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0].message).toMatch(/not a valid ISO-8601 timestamp/);
+    },
+  );
 });

@@ -2,9 +2,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   hypothesisStatusAt,
+  INCIDENT_ROLE_TITLES,
   type AffectedEntity,
   type Hypothesis,
   type Incident,
@@ -20,7 +21,7 @@ import {
 } from '@majorops/plugin-majorops-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { decodeCursor, decodeTimeCursor, encodeCursor } from './cursor';
+import { decodeTimeCursor, encodeCursor } from './cursor';
 import {
   Expectation,
   IncidentChanges,
@@ -216,6 +217,8 @@ export class DatabaseIncidentStore implements IncidentStore {
   ): Promise<Incident> {
     return this.db.transaction(async tx => {
       await this.bumpVersion(tx, id, expect, {}, assignment.at);
+      // The incident row is locked now; the holder read here is the one replaced.
+      await this.expectHolder(tx, id, assignment.role, expect);
       await tx('incident_roles')
         .where({ incident_id: id, role: assignment.role })
         .whereNull('released_at')
@@ -240,6 +243,7 @@ export class DatabaseIncidentStore implements IncidentStore {
   ): Promise<Incident> {
     return this.db.transaction(async tx => {
       await this.bumpVersion(tx, id, expect, {}, release.at);
+      await this.expectHolder(tx, id, release.role, expect);
       const released = await tx('incident_roles')
         .where({ incident_id: id, role: release.role })
         .whereNull('released_at')
@@ -267,9 +271,11 @@ export class DatabaseIncidentStore implements IncidentStore {
     const query = this.db<DbTimelineEventRow>('timeline_events').where('incident_id', id);
     if (options.types?.length) query.whereIn('type', options.types);
     if (options.cursor) {
-      const [at, lastId] = decodeCursor(options.cursor, 2);
-      const atDate = new Date(at);
-      const lastNumber = Number(lastId);
+      const { at: atDate, id: lastId } = decodeTimeCursor(options.cursor);
+      const lastNumber = toSerialId(lastId);
+      if (lastNumber === undefined) {
+        throw new InputError('cursor is not valid; pass back the nextCursor of a previous page');
+      }
       query.where(w =>
         w
           .where('occurred_at', '>', atDate)
@@ -324,8 +330,8 @@ export class DatabaseIncidentStore implements IncidentStore {
     resolution: { status: 'confirmed' | 'refuted'; resolvedBy: string; resolvedAt: string },
     event: NewTimelineEvent,
   ): Promise<Hypothesis | undefined> {
-    const numericId = Number(hypothesisId);
-    if (!Number.isInteger(numericId)) return undefined;
+    const numericId = toSerialId(hypothesisId);
+    if (numericId === undefined) return undefined;
     return this.db.transaction(async tx => {
       const updated = await tx<DbHypothesisRow>('hypotheses')
         .where({ id: numericId, incident_id: id, status: 'open' })
@@ -470,6 +476,28 @@ export class DatabaseIncidentStore implements IncidentStore {
     throw new ConflictError(
       `Incident ${id} is now ${current.status} (version ${current.version}); your change was based on an older state. Reload it and try again.`,
     );
+  }
+
+  /** Refuses the write when the role is no longer held by whom the caller read (`roleHolder`). */
+  private async expectHolder(
+    tx: Knex.Transaction,
+    id: string,
+    role: IncidentRole,
+    expect: Expectation,
+  ) {
+    if (expect.roleHolder === undefined) return;
+    const row = await tx<DbIncidentRoleRow>('incident_roles')
+      .where({ incident_id: id, role })
+      .whereNull('released_at')
+      .first('user_ref');
+    const holder = row?.user_ref ?? null;
+    if (holder !== expect.roleHolder) {
+      throw new ConflictError(
+        `The ${INCIDENT_ROLE_TITLES[role]} role changed meanwhile: it is now ${
+          holder ? `held by ${holder}` : 'unassigned'
+        }, not ${expect.roleHolder ?? 'unassigned'} as you read it. Reload the incident and try again.`,
+      );
+    }
   }
 
   private changesToRow(changes: IncidentChanges): Partial<DbIncidentRow> {
@@ -633,4 +661,14 @@ function rowToHypothesis(row: DbHypothesisRow, now: string): Hypothesis {
     resolvedBy: row.resolved_by ?? undefined,
     resolvedAt: toIso(row.resolved_at),
   };
+}
+
+/** PostgreSQL `increments()` columns are 32-bit; anything else cannot be one of their ids. */
+const MAX_SERIAL = 2_147_483_647;
+
+/** An id of a serial column from its string form, or undefined when it cannot be one. */
+function toSerialId(value: string): number | undefined {
+  if (!/^\d{1,10}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n >= 1 && n <= MAX_SERIAL ? n : undefined;
 }

@@ -90,6 +90,11 @@ export interface Expectation {
   status?: IncidentStatus;
   /** For escalation sweeps: only if no escalation was recorded yet. */
   rootCauseNotEscalated?: boolean;
+  /**
+   * For role changes: only if the role is still held by this user (`null`:
+   * by nobody), so a handover or release never acts on someone it did not name.
+   */
+  roleHolder?: string | null;
 }
 
 /** Fields the domain rules need that the API does not show. */

@@ -117,6 +117,14 @@ export class IncidentService {
     }
     const commanderRef = input.commanderRef ?? actorRef;
     if (input.commanderRef) await this.requireUser(input.commanderRef, credentials);
+    const detectedAt = input.detectedAt ?? now;
+    if (input.impactStartedAt && input.impactStartedAt > detectedAt) {
+      throw new InputError(
+        `impactStartedAt (${input.impactStartedAt}) cannot be after detectedAt (${detectedAt}${
+          input.detectedAt ? '' : ', the moment of declaration'
+        })`,
+      );
+    }
 
     const upgrades = evaluateSeverityTriggers({
       severity: input.severity,
@@ -150,7 +158,7 @@ export class IncidentService {
       ],
       milestones: {
         impactStartedAt: input.impactStartedAt,
-        detectedAt: input.detectedAt ?? now,
+        detectedAt,
         declaredAt: now,
       },
       createdBy: actorRef,
@@ -243,9 +251,21 @@ export class IncidentService {
       payingCustomer: changes.payingCustomer ?? incident.payingCustomer,
       dataIntegrityConcern: changes.dataIntegrityConcern ?? incident.dataIntegrityConcern,
     });
+    if (upgrades.length && body.severity && body.severity !== incident.severity) {
+      // A person lowering the severity below what the triggers demand would be
+      // raised straight back; say why instead of recording both.
+      throw new InputError(
+        `${body.severity} is below what the escalation triggers require: ${upgrades.map(u => u.reason).join(' ')} Change the flags or impact in the same request if they no longer hold.`,
+      );
+    }
     if (upgrades.length) {
       events.push(...upgrades.map(u => upgradeEvent(u, now)));
       severity = upgrades[upgrades.length - 1].to;
+      baseline = impact;
+    }
+    if ((baseline === undefined || baseline <= 0) && impact !== undefined && impact > 0) {
+      // The first impact measured (declared without one, or with none yet) is
+      // what later doubling is measured against; without it nothing could double.
       baseline = impact;
     }
     if (severity !== incident.severity) changes.severity = severity;
@@ -269,7 +289,7 @@ export class IncidentService {
     const incident = await this.load(id);
     const check = checkTransition(incident.status, body.to);
     if (!check.allowed) {
-      throw new ConflictError(check.reason);
+      throw new ConflictError(transitionRefusal(incident.status, body.to, check.allowedTargets));
     }
     const m = incident.milestones;
     const milestones: IncidentChanges['milestones'] = {};
@@ -311,7 +331,7 @@ export class IncidentService {
     const event = roleAssignedEvent(role, userRef, actorRef, now, current?.userRef);
     return this.options.store.assignRole(
       id,
-      { version: expectedVersion },
+      { version: expectedVersion, roleHolder: current?.userRef ?? null },
       { role, userRef, actorRef, at: now },
       event,
     );
@@ -342,7 +362,7 @@ export class IncidentService {
     const now = this.now();
     return this.options.store.releaseRole(
       id,
-      { version: expectedVersion },
+      { version: expectedVersion, roleHolder: holder.userRef },
       { role, actorRef, at: now },
       {
         type: 'role-released',
@@ -515,9 +535,11 @@ export class IncidentService {
       if (!check.applies || !check.overdue) continue;
       const target = this.options.severityMatrix[incident.severity].escalation;
       try {
+        // Only on the state that was checked: a root cause identified, a
+        // resolution or a downgrade meanwhile makes the escalation moot.
         await this.options.store.updateIncident(
           incident.id,
-          { rootCauseNotEscalated: true },
+          { version: incident.version, rootCauseNotEscalated: true },
           { rootCauseEscalatedAt: now },
           [
             {
@@ -532,7 +554,8 @@ export class IncidentService {
         escalated++;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        // Another instance recorded it first.
+        // Another instance recorded it first, or the incident changed; the next
+        // sweep looks at it again.
       }
     }
     return escalated;
@@ -544,6 +567,17 @@ export class IncidentService {
       throw new InputError(`${userRef} is not a user in the catalog`);
     }
   }
+}
+
+/** Why a transition is refused, always with the statuses the incident may move to instead. */
+function transitionRefusal(
+  from: Incident['status'],
+  to: Incident['status'],
+  allowed: readonly Incident['status'][],
+): string {
+  const next = allowed.length ? allowed.join(', ') : 'none, a closed incident is final';
+  if (from === to) return `The incident is already ${from}; allowed next: ${next}.`;
+  return `Cannot move from ${from} to ${to}; allowed next: ${next}.`;
 }
 
 function roleAssignedEvent(
