@@ -439,7 +439,7 @@ describe('majorops incident command API', () => {
         const refused = await patch(server, incident.id, { version: 1, severity: 'SEV3' });
         expect(refused.status).toBe(400);
         expect(refused.body.error.message).toMatch(/SEV3 is below what the escalation triggers require/);
-        expect((await get(server, incident.id)).body).toMatchObject({ severity: 'SEV2', version: 1 });
+        expect(await get(server, incident.id)).toMatchObject({ severity: 'SEV2', version: 1 });
 
         const allowed = await patch(server, incident.id, {
           version: 1,
