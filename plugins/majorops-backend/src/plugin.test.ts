@@ -134,6 +134,29 @@ describe('majorops backend plugin', () => {
       ]);
     });
 
+    it("shows an incident with today's owner from the catalog beside the owner recorded at declaration", async () => {
+      const server = await start();
+      const auth = mockCredentials.user.header('user:default/grace');
+      const list = await request(server).get('/api/majorops/incidents?severity=SEV1').set('Authorization', auth);
+      const id = list.body.items[0].id;
+      const res = await request(server).get(`/api/majorops/incidents/${id}`).set('Authorization', auth);
+      expect(res.status).toBe(200);
+      expect(res.body.entities).toEqual([
+        {
+          entityRef: 'component:default/checkout-api',
+          ownerRef: 'group:default/payments',
+          systemRef: 'system:default/checkout',
+          currentOwnerRef: 'group:default/payments',
+        },
+        {
+          entityRef: 'resource:default/orders-db',
+          ownerRef: 'group:default/payments',
+          systemRef: 'system:default/checkout',
+          currentOwnerRef: 'group:default/payments',
+        },
+      ]);
+    });
+
     it('filters by status, pages, and aggregates systems and groups from the catalog', async () => {
       const server = await start();
       const auth = mockCredentials.user.header('user:default/grace');

@@ -17,6 +17,8 @@ export interface AffectedEntity {
   /** Owner at declaration (snapshot); the live owner comes from the catalog. */
   ownerRef?: string;
   systemRef?: string;
+  /** Owner in the catalog now; given by `GET /incidents/:id` when the catalog knows the entity. */
+  currentOwnerRef?: string;
 }
 
 /** A role currently held on an incident. */

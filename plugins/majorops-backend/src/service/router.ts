@@ -43,6 +43,7 @@ import { z } from 'zod';
 import { IncidentStore } from '../database/IncidentStore';
 import { RunbookStore } from '../database/RunbookStore';
 import { IncidentService } from './IncidentService';
+import { ownerAndSystemOf } from './ownerSnapshot';
 import { parseInput } from './validation';
 
 export interface RouterOptions {
@@ -283,13 +284,24 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/incidents/:id', async (req, res) => {
-    await authorize(req, incidentReadPermission);
+    const credentials = await authorize(req, incidentReadPermission);
     const id = parseInput(idParamSchema, req.params.id, 'incident id');
     const incident = await incidents.getIncident(id);
     if (!incident) {
       throw new NotFoundError(`No incident with id ${id}`);
     }
-    res.json(incident);
+    // Owners recorded at declaration stay as they were; today's owner comes from the catalog.
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: incident.entities.map(e => e.entityRef), fields: ['relations'] },
+      { credentials },
+    );
+    res.json({
+      ...incident,
+      entities: incident.entities.map((e, i) => {
+        const current = items[i] ? ownerAndSystemOf(items[i]!) : undefined;
+        return current?.ownerRef ? { ...e, currentOwnerRef: current.ownerRef } : e;
+      }),
+    });
   });
 
   router.get('/runbooks', async (req, res) => {

@@ -192,9 +192,22 @@ export function IncidentPage() {
               <Typography variant="h6" data-testid="incident-status">
                 {incident.status}
               </Typography>
-              {incident.entities.map(e => (
-                <EntityRefLink key={e.entityRef} entityRef={e.entityRef} />
-              ))}
+              {incident.entities.map(e => {
+                const owner = e.currentOwnerRef ?? e.ownerRef;
+                return (
+                  <Typography key={e.entityRef} variant="body2" component="span">
+                    <EntityRefLink entityRef={e.entityRef} />
+                    {owner && (
+                      <>
+                        {' '}owned by <EntityRefLink entityRef={owner} defaultKind="group" />
+                        {e.ownerRef && e.currentOwnerRef && e.ownerRef !== e.currentOwnerRef && (
+                          <> (was <EntityRefLink entityRef={e.ownerRef} defaultKind="group" /> at declaration)</>
+                        )}
+                      </>
+                    )}
+                  </Typography>
+                );
+              })}
               {incident.externalCause && <Typography variant="body2">caused by a third party</Typography>}
             </div>
             <CommandAlerts data={data} now={now} />
