@@ -1,22 +1,14 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'path';
+import { openEntityPage, signInAsGuest } from './signIn';
 
 const SCREENSHOT = path.resolve(__dirname, '..', 'e2e-test-report', 'incident-page.png');
 
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await enter.click();
-  await expect(enter).toBeHidden();
-  await expect(page.getByRole('heading', { name: 'Acme Catalog' })).toBeVisible();
-}
-
 test('an incident commander declares, acknowledges, updates and resolves an incident', async ({ page }) => {
   await signInAsGuest(page);
-  await expect(async () => {
-    await page.goto('/catalog/default/component/cart-service/incidents');
-    await expect(page.getByRole('button', { name: 'Declare incident' })).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 90_000 });
+  await openEntityPage(page, '/catalog/default/component/cart-service/incidents', p =>
+    expect(p.getByRole('button', { name: 'Declare incident' })).toBeVisible({ timeout: 5_000 }),
+  );
 
   await page.getByRole('button', { name: 'Declare incident' }).click();
   const dialog = page.getByRole('dialog', { name: 'Declare incident' });

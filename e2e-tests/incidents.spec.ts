@@ -1,26 +1,17 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'path';
+import { openEntityPage, signInAsGuest } from './signIn';
 
 /** Where CI keeps the screenshot of the Incidents tab. */
-export const SCREENSHOT = path.resolve(__dirname, '..', 'e2e-test-report', 'incidents-tab.png');
-
-/** Signs in with the guest provider and waits until the app has taken the session. */
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await enter.click();
-  await expect(enter).toBeHidden();
-  await expect(page.getByRole('heading', { name: 'Acme Catalog' })).toBeVisible();
-}
+const SCREENSHOT = path.resolve(__dirname, '..', 'e2e-test-report', 'incidents-tab.png');
 
 test('an on-call engineer signs in as guest and sees incident history on a service', async ({ page }) => {
   await signInAsGuest(page);
 
   // The catalog ingests the example entities a few seconds after the backend starts.
-  await expect(async () => {
-    await page.goto('/catalog/default/component/checkout-api');
-    await expect(page.getByRole('link', { name: 'Incidents', exact: true })).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 90_000 });
+  await openEntityPage(page, '/catalog/default/component/checkout-api', p =>
+    expect(p.getByRole('link', { name: 'Incidents', exact: true })).toBeVisible({ timeout: 5_000 }),
+  );
 
   await page.getByRole('link', { name: 'Incidents', exact: true }).click();
 

@@ -21,7 +21,7 @@ import {
 } from '@majorops/plugin-majorops-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { decodeTimeCursor, encodeCursor } from './cursor';
+import { decodeTimeCursor, keysetPage } from './cursor';
 import {
   Expectation,
   IncidentChanges,
@@ -177,17 +177,12 @@ export class DatabaseIncidentStore implements IncidentStore {
         { column: 'i.id', order: 'desc' },
       ])
       .limit(filter.limit + 1);
-    const hasMore = rows.length > filter.limit;
-    const pageRows = hasMore ? rows.slice(0, filter.limit) : rows;
-    const items = await this.hydrate(this.db, pageRows);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        hasMore && last
-          ? encodeCursor([last.milestones.declaredAt, last.id])
-          : undefined,
-    };
+    return keysetPage(
+      rows,
+      filter.limit,
+      pageRows => this.hydrate(this.db, pageRows),
+      last => [last.milestones.declaredAt, last.id],
+    );
   }
 
   async countIncidents(): Promise<number> {
@@ -288,13 +283,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         { column: 'id', order: 'asc' },
       ])
       .limit(options.limit + 1);
-    const hasMore = rows.length > options.limit;
-    const items = (hasMore ? rows.slice(0, options.limit) : rows).map(rowToEvent);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: hasMore && last ? encodeCursor([last.occurredAt, last.id]) : undefined,
-    };
+    return keysetPage(rows, options.limit, page => page.map(rowToEvent), last => [last.occurredAt, last.id]);
   }
 
   async addHypothesis(

@@ -1,6 +1,6 @@
 import type { Page, Runbook } from '@majorops/plugin-majorops-common';
 import { Knex } from 'knex';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 import { RunbookListFilter, RunbookStore } from './RunbookStore';
 import { DbRunbookRow, toIso } from './tables';
 
@@ -27,13 +27,7 @@ export class DatabaseRunbookStore implements RunbookStore {
         { column: 'id', order: 'asc' },
       ])
       .limit(filter.limit + 1);
-    const hasMore = rows.length > filter.limit;
-    const items = (hasMore ? rows.slice(0, filter.limit) : rows).map(rowToRunbook);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: hasMore && last ? encodeCursor([last.title, last.id]) : undefined,
-    };
+    return keysetPage(rows, filter.limit, page => page.map(rowToRunbook), last => [last.title, last.id]);
   }
 }
 

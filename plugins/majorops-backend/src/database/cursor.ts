@@ -39,3 +39,19 @@ export function decodeTimeCursor(value: string): { at: Date; id: string } {
   }
   return { at: date, id };
 }
+
+/**
+ * Turns the `limit + 1` rows a keyset query fetched into a page: the extra row
+ * only says that more exist, and the last item's keys become the next cursor.
+ */
+export async function keysetPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  toItems: (rows: Row[]) => Item[] | Promise<Item[]>,
+  keysOf: (last: Item) => string[],
+): Promise<{ items: Item[]; nextCursor?: string }> {
+  const hasMore = rows.length > limit;
+  const items = await toItems(hasMore ? rows.slice(0, limit) : rows);
+  const last = items[items.length - 1];
+  return { items, nextCursor: hasMore && last ? encodeCursor(keysOf(last)) : undefined };
+}

@@ -149,6 +149,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return [entityRef, ...items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US'))];
   }
 
+  /**
+   * The entity refs a request is about: what a group owns, or an entity with
+   * its parts; undefined (everything) when neither is given.
+   */
+  async function scopeRefs(
+    query: { entityRef?: string; groupRef?: string },
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    if (query.groupRef) return entitiesOwnedBy(query.groupRef, credentials);
+    if (query.entityRef) return entityAndParts(query.entityRef, credentials);
+    return undefined;
+  }
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -171,12 +184,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/incidents', async (req, res) => {
     const credentials = await authorize(req, incidentReadPermission);
     const query = parseInput(listIncidentsQuerySchema, req.query, 'incident query');
-    let entityRefs: string[] | undefined;
-    if (query.groupRef) {
-      entityRefs = await entitiesOwnedBy(query.groupRef, credentials);
-    } else if (query.entityRef) {
-      entityRefs = await entityAndParts(query.entityRef, credentials);
-    }
+    const entityRefs = await scopeRefs(query, credentials);
     const page = await incidents.listIncidents({
       entityRefs,
       statuses: query.status,
@@ -273,12 +281,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/metrics', async (req, res) => {
     const credentials = await authorize(req, incidentReadPermission);
     const query = parseInput(metricsQuerySchema, req.query, 'metrics query');
-    let entityRefs: string[] | undefined;
-    if (query.groupRef) {
-      entityRefs = await entitiesOwnedBy(query.groupRef, credentials);
-    } else if (query.entityRef) {
-      entityRefs = await entityAndParts(query.entityRef, credentials);
-    }
+    const entityRefs = await scopeRefs(query, credentials);
     const rows = await incidents.listMetricRows({ entityRefs, from: query.from, to: query.to });
     res.json({ scope: query, ...computeIncidentMetrics(rows) });
   });

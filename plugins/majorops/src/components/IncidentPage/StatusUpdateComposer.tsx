@@ -67,39 +67,31 @@ export function StatusUpdateComposer(props: {
             ))}
           </Select>
         </FormControl>
-        <TextField
-          id="status-update-conditions"
-          label="Conditions: what is happening now"
-          value={conditions}
-          onChange={e => setConditions(e.target.value)}
-          required
-          fullWidth
-          multiline
-          variant="outlined"
-          margin="dense"
-        />
-        <TextField
-          id="status-update-actions"
-          label="Actions: what is being done"
-          value={actions}
-          onChange={e => setActions(e.target.value)}
-          required
-          fullWidth
-          multiline
-          variant="outlined"
-          margin="dense"
-        />
-        <TextField
-          id="status-update-needs"
-          label="Needs: help or decisions required"
-          value={needs}
-          onChange={e => setNeeds(e.target.value)}
-          fullWidth
-          multiline
-          variant="outlined"
-          margin="dense"
-          helperText="Leave empty only if nothing is needed; complete CAN updates count toward communication quality"
-        />
+        {(
+          [
+            ['conditions', 'Conditions: what is happening now', conditions, setConditions, true],
+            ['actions', 'Actions: what is being done', actions, setActions, true],
+            ['needs', 'Needs: help or decisions required', needs, setNeeds, false],
+          ] as const
+        ).map(([key, label, value, setValue, required]) => (
+          <TextField
+            key={key}
+            id={`status-update-${key}`}
+            label={label}
+            value={value}
+            onChange={e => setValue(e.target.value)}
+            required={required}
+            fullWidth
+            multiline
+            variant="outlined"
+            margin="dense"
+            helperText={
+              key === 'needs'
+                ? 'Leave empty only if nothing is needed; complete CAN updates count toward communication quality'
+                : undefined
+            }
+          />
+        ))}
         <Typography variant="caption" component="div">
           Preview ({audience}): <strong>{preview.subject}</strong>
         </Typography>
