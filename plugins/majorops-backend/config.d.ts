@@ -31,6 +31,14 @@ export interface Config {
       /** Path to the demo data YAML, relative to the backend's working directory. */
       path?: string;
     };
+    /** Runbooks. */
+    runbooks?: {
+      /**
+       * Days without a passed drill after which a runbook is stale (default 90: tested quarterly).
+       * @visibility frontend
+       */
+      staleAfterDays?: number;
+    };
     /**
      * How often the owner-snapshot job fills in owners of affected entities
      * that were recorded without one (ingested or demo incidents).

@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { majoropsPermissions } from '@majorops/plugin-majorops-common';
+import {
+  DEFAULT_RUNBOOK_STALE_AFTER_DAYS,
+  majoropsPermissions,
+} from '@majorops/plugin-majorops-common';
 import {
   IncidentSource,
   majorOpsIncidentSourcesExtensionPoint,
@@ -125,6 +128,8 @@ export const majoropsPlugin = createBackendPlugin({
             runbooks,
             severityMatrix,
             incidentSources: [...incidentSources.values()],
+            runbookStaleAfterDays:
+              config.getOptionalNumber('majorops.runbooks.staleAfterDays') ?? DEFAULT_RUNBOOK_STALE_AFTER_DAYS,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -12,6 +12,7 @@ export * from './lifecycle';
 export * from './metrics';
 export * from './permissions';
 export * from './roles';
+export * from './runbooks';
 export * from './schemas';
 export * from './severity';
 export * from './statusUpdates';

@@ -83,7 +83,11 @@ export interface Runbook {
   title: string;
   /** Markdown following the runbook template. */
   body: string;
+  /** When a drill or game day last passed. */
   lastTestedAt?: IsoTimestamp;
+  /** Number of the latest revision; every edit adds one. */
+  revision: number;
+  updatedBy: string;
   createdBy: string;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;

@@ -79,6 +79,7 @@ export interface DbRunbookRow {
   title: string;
   body: string;
   last_tested_at: DbTimestamp | null;
+  updated_by: string | null;
   created_by: string;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -106,4 +107,26 @@ export function toIso(value: DbTimestamp | null | undefined): string | undefined
 /** Parses an ISO string from the API into a Date for binding. */
 export function toDate(value: string | undefined | null): Date | null {
   return value ? new Date(value) : null;
+}
+
+export interface DbRunbookRevisionRow {
+  runbook_id: string;
+  revision: number;
+  title: string;
+  body: string;
+  author_ref: string;
+  created_at: DbTimestamp;
+  change_note: string | null;
+}
+
+export interface DbRunbookDrillRow {
+  id: number;
+  runbook_id: string;
+  kind: string;
+  outcome: string;
+  performed_at: DbTimestamp;
+  participants: string;
+  notes: string;
+  recorded_by: string;
+  recorded_at: DbTimestamp;
 }

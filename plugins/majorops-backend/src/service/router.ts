@@ -6,7 +6,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -15,7 +15,15 @@ import {
 import {
   assignRoleSchema,
   computeIncidentMetrics,
+  createRunbookSchema,
   declareIncidentSchema,
+  missingRunbookSections,
+  recordDrillSchema,
+  runbookFreshness,
+  runbookTemplate,
+  runbookWritePermission,
+  updateRunbookSchema,
+  type Runbook,
   entityRefOfKind,
   hypothesisSchema,
   incidentCreatePermission,
@@ -56,6 +64,8 @@ export interface RouterOptions {
   incidentService: IncidentService;
   runbooks: RunbookStore;
   severityMatrix: SeverityMatrix;
+  /** Days without a passed drill after which a runbook is stale. */
+  runbookStaleAfterDays: number;
   /** Tools that incidents can be ingested from, contributed by backend modules. */
   incidentSources: IncidentSource[];
 }
@@ -307,10 +317,99 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
+  /** A runbook with how fresh it is and which template sections it lacks. */
+  function withFreshness(runbook: Runbook) {
+    return {
+      ...runbook,
+      freshness: runbookFreshness(runbook.lastTestedAt, new Date().toISOString(), options.runbookStaleAfterDays),
+      missingSections: missingRunbookSections(runbook.body),
+    };
+  }
+
+  async function loadRunbook(id: string) {
+    const runbook = await runbooks.getRunbook(id);
+    if (!runbook) throw new NotFoundError(`No runbook with id ${id}`);
+    return runbook;
+  }
+
   router.get('/runbooks', async (req, res) => {
     await authorize(req, runbookReadPermission);
     const query = parseInput(listRunbooksQuerySchema, req.query, 'runbook query');
-    res.json(await runbooks.listRunbooks(query));
+    const page = await runbooks.listRunbooks(query);
+    res.json({ ...page, items: page.items.map(withFreshness) });
+  });
+
+  router.post('/runbooks', async (req, res) => {
+    const { credentials, actorRef } = await authorizeUser(req, runbookWritePermission);
+    const body = parseInput(createRunbookSchema, req.body, 'runbook');
+    const entity = await catalog.getEntityByRef(body.entityRef, { credentials });
+    if (!entity) throw new InputError(`Not in the catalog: ${body.entityRef}`);
+    const runbook = await runbooks.createRunbook({
+      entityRef: body.entityRef,
+      title: body.title,
+      body:
+        body.body ??
+        runbookTemplate({ title: body.title, entityRef: body.entityRef, ownerRef: ownerAndSystemOf(entity).ownerRef }),
+      authorRef: actorRef,
+      at: new Date().toISOString(),
+    });
+    res.status(201).json(withFreshness(runbook));
+  });
+
+  router.get('/runbooks/:id', async (req, res) => {
+    await authorize(req, runbookReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    res.json(withFreshness(await loadRunbook(id)));
+  });
+
+  router.put('/runbooks/:id', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, runbookWritePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    const body = parseInput(updateRunbookSchema, req.body, 'runbook change');
+    const runbook = await runbooks.updateRunbook(id, body.version, {
+      title: body.title,
+      body: body.body,
+      changeNote: body.changeNote,
+      authorRef: actorRef,
+      at: new Date().toISOString(),
+    });
+    res.json(withFreshness(runbook));
+  });
+
+  router.get('/runbooks/:id/revisions', async (req, res) => {
+    await authorize(req, runbookReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    const query = parseInput(pageQuerySchema.strict(), req.query, 'revision query');
+    await loadRunbook(id);
+    res.json(await runbooks.listRevisions(id, query));
+  });
+
+  router.get('/runbooks/:id/revisions/:revision', async (req, res) => {
+    await authorize(req, runbookReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    const revision = parseInput(z.coerce.number().int().min(1).max(2_147_483_647), req.params.revision, 'revision');
+    const found = await runbooks.getRevision(id, revision);
+    if (!found) throw new NotFoundError(`Runbook ${id} has no revision ${revision}`);
+    res.json(found);
+  });
+
+  router.post('/runbooks/:id/drills', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, runbookWritePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    const body = parseInput(recordDrillSchema, req.body, 'drill');
+    const now = new Date().toISOString();
+    if (Date.parse(body.performedAt) > Date.parse(now) + 2 * 60_000) {
+      throw new InputError(`performedAt (${body.performedAt}) lies in the future`);
+    }
+    const drill = await runbooks.recordDrill(id, { ...body, recordedBy: actorRef, recordedAt: now });
+    res.status(201).json(drill);
+  });
+
+  router.get('/runbooks/:id/drills', async (req, res) => {
+    await authorize(req, runbookReadPermission);
+    const id = parseInput(idParamSchema, req.params.id, 'runbook id');
+    await loadRunbook(id);
+    res.json({ items: await runbooks.listDrills(id, 100) });
   });
 
   router.get('/responders/:userRef/reputation', async (req, res) => {

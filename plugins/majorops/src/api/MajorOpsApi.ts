@@ -11,6 +11,11 @@ import type {
   ResponderParticipation,
   RootCauseCheck,
   Runbook,
+  RunbookDrill,
+  RunbookFreshness,
+  RunbookRevision,
+  DrillKind,
+  DrillOutcome,
   Severity,
   SeverityLevel,
   SeverityMatrix,
@@ -44,6 +49,20 @@ export interface IncidentInsights {
   hypotheses: Hypothesis[];
 }
 
+/** A runbook as the backend serves it: with its freshness and the template sections it lacks. */
+export interface RunbookView extends Runbook {
+  freshness: RunbookFreshness;
+  missingSections: string[];
+}
+
+export interface RecordDrillRequest {
+  kind: DrillKind;
+  outcome: DrillOutcome;
+  performedAt: string;
+  participants?: string[];
+  notes?: string;
+}
+
 export interface MetricsResponse extends MetricsReport {
   scope: { entityRef?: string; groupRef?: string; from?: string; to?: string };
 }
@@ -57,7 +76,16 @@ export interface MajorOpsApi {
   listIncidents(request: ListIncidentsRequest): Promise<Page<Incident>>;
   getIncident(id: string): Promise<Incident>;
   getSeverityMatrix(): Promise<SeverityMatrix>;
-  listRunbooks(request: { entityRef: string; limit?: number; cursor?: string }): Promise<Page<Runbook>>;
+  listRunbooks(request: { entityRef: string; limit?: number; cursor?: string }): Promise<Page<RunbookView>>;
+  getRunbook(id: string): Promise<RunbookView>;
+  /** Creates a runbook; without a body it starts from the template. */
+  createRunbook(request: { entityRef: string; title: string; body?: string }): Promise<RunbookView>;
+  /** Saves a new revision; a stale `version` gets a 409. */
+  updateRunbook(id: string, request: { version: number; title: string; body: string; changeNote?: string }): Promise<RunbookView>;
+  listRunbookRevisions(id: string, options?: { limit?: number; cursor?: string }): Promise<Page<RunbookRevision>>;
+  getRunbookRevision(id: string, revision: number): Promise<RunbookRevision>;
+  recordDrill(id: string, request: RecordDrillRequest): Promise<RunbookDrill>;
+  listDrills(id: string): Promise<{ items: RunbookDrill[] }>;
   getReputation(userRef: string): Promise<ReputationResponse>;
 
   declareIncident(request: DeclareIncidentRequest): Promise<Incident>;

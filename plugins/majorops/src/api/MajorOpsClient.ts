@@ -6,7 +6,8 @@ import type {
   Incident,
   IncidentRole,
   Page,
-  Runbook,
+  RunbookDrill,
+  RunbookRevision,
   SeverityMatrix,
   StatusUpdateRequest,
   TimelineEntryRequest,
@@ -19,7 +20,9 @@ import {
   ListIncidentsRequest,
   MajorOpsApi,
   MetricsResponse,
+  RecordDrillRequest,
   ReputationResponse,
+  RunbookView,
 } from './MajorOpsApi';
 
 type QueryValue = string | number | string[] | undefined;
@@ -58,8 +61,39 @@ export class MajorOpsClient implements MajorOpsApi {
     return this.get('/severity-matrix');
   }
 
-  listRunbooks(request: { entityRef: string; limit?: number; cursor?: string }): Promise<Page<Runbook>> {
+  listRunbooks(request: { entityRef: string; limit?: number; cursor?: string }): Promise<Page<RunbookView>> {
     return this.get('/runbooks', request);
+  }
+
+  getRunbook(id: string): Promise<RunbookView> {
+    return this.get(`/runbooks/${encodeURIComponent(id)}`);
+  }
+
+  createRunbook(request: { entityRef: string; title: string; body?: string }): Promise<RunbookView> {
+    return this.send('POST', '/runbooks', request);
+  }
+
+  updateRunbook(
+    id: string,
+    request: { version: number; title: string; body: string; changeNote?: string },
+  ): Promise<RunbookView> {
+    return this.send('PUT', `/runbooks/${encodeURIComponent(id)}`, request);
+  }
+
+  listRunbookRevisions(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<RunbookRevision>> {
+    return this.get(`/runbooks/${encodeURIComponent(id)}/revisions`, options);
+  }
+
+  getRunbookRevision(id: string, revision: number): Promise<RunbookRevision> {
+    return this.get(`/runbooks/${encodeURIComponent(id)}/revisions/${revision}`);
+  }
+
+  recordDrill(id: string, request: RecordDrillRequest): Promise<RunbookDrill> {
+    return this.send('POST', `/runbooks/${encodeURIComponent(id)}/drills`, request);
+  }
+
+  listDrills(id: string): Promise<{ items: RunbookDrill[] }> {
+    return this.get(`/runbooks/${encodeURIComponent(id)}/drills`);
   }
 
   getReputation(userRef: string): Promise<ReputationResponse> {

@@ -4,6 +4,8 @@ export type {
   ListIncidentsRequest,
   MajorOpsApi,
   MetricsResponse,
+  RecordDrillRequest,
   ReputationResponse,
+  RunbookView,
 } from './MajorOpsApi';
 export { MajorOpsClient } from './MajorOpsClient';

@@ -25,6 +25,13 @@ export function mockMajorOpsApi(
     'resolveHypothesis',
     'getInsights',
     'getMetrics',
+    'getRunbook',
+    'createRunbook',
+    'updateRunbook',
+    'listRunbookRevisions',
+    'getRunbookRevision',
+    'recordDrill',
+    'listDrills',
   ];
   const api = {} as Record<string, jest.Mock>;
   for (const method of methods) {
