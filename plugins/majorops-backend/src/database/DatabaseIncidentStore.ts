@@ -159,8 +159,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (filter.entityRefs && filter.entityRefs.length === 0) {
       return { items: [] };
     }
+    if (filter.entityRefs) {
+      return this.listIncidentsOfEntities(filter, filter.entityRefs);
+    }
     const query = this.db<DbIncidentRow>('incidents as i').select('i.*');
-    this.whereTouches(query, filter.entityRefs);
     if (filter.statuses?.length) query.whereIn('i.status', filter.statuses);
     if (filter.severities?.length) query.whereIn('i.severity', filter.severities);
     if (filter.cursor) {
@@ -181,6 +183,60 @@ export class DatabaseIncidentStore implements IncidentStore {
       rows,
       filter.limit,
       pageRows => this.hydrate(this.db, pageRows),
+      last => [last.milestones.declaredAt, last.id],
+    );
+  }
+
+  /**
+   * Incidents touching some entities, driven from `incident_entities` and its
+   * (entity_ref, declared_at, incident_id) index, so that an entity with three
+   * incidents costs three index entries, not a scan of every incident.
+   */
+  private async listIncidentsOfEntities(
+    filter: IncidentListFilter,
+    entityRefs: string[],
+  ): Promise<Page<Incident>> {
+    const ids = this.db('incident_entities as e');
+    if (entityRefs.length === 1) {
+      // (incident_id, entity_ref) is the primary key: one row per incident.
+      ids.select('e.incident_id', 'e.declared_at').where('e.entity_ref', entityRefs[0]);
+    } else {
+      // declared_at is copied onto every entity row, so the pair is the same for all of an incident's rows.
+      ids.distinct('e.incident_id', 'e.declared_at').whereIn('e.entity_ref', entityRefs);
+    }
+    if (filter.statuses?.length || filter.severities?.length) {
+      ids.join('incidents as i', 'i.id', 'e.incident_id');
+      if (filter.statuses?.length) ids.whereIn('i.status', filter.statuses);
+      if (filter.severities?.length) ids.whereIn('i.severity', filter.severities);
+    }
+    if (filter.cursor) {
+      const { at, id } = decodeTimeCursor(filter.cursor);
+      ids.where(w =>
+        w
+          .where('e.declared_at', '<', at)
+          .orWhere(w2 => w2.where('e.declared_at', '=', at).andWhere('e.incident_id', '<', id)),
+      );
+    }
+    const idRows: Array<{ incident_id: string }> = await ids
+      .orderBy([
+        { column: 'e.declared_at', order: 'desc' },
+        { column: 'e.incident_id', order: 'desc' },
+      ])
+      .limit(filter.limit + 1);
+    return keysetPage(
+      idRows,
+      filter.limit,
+      async pageIds => {
+        const rows = await this.db<DbIncidentRow>('incidents').whereIn(
+          'id',
+          pageIds.map(r => r.incident_id),
+        );
+        const byId = new Map(rows.map(r => [r.id, r]));
+        return this.hydrate(
+          this.db,
+          pageIds.map(r => byId.get(r.incident_id)).filter((r): r is DbIncidentRow => !!r),
+        );
+      },
       last => [last.milestones.declaredAt, last.id],
     );
   }
@@ -366,7 +422,13 @@ export class DatabaseIncidentStore implements IncidentStore {
       'i.mitigated_at',
       'i.resolved_at',
     );
-    this.whereTouches(query, filter.entityRefs);
+    if (filter.entityRefs) {
+      // Driven from the entities' index rows, then primary-key lookups.
+      const ids = this.db('incident_entities as e').select('e.incident_id').whereIn('e.entity_ref', filter.entityRefs);
+      if (filter.from) ids.where('e.declared_at', '>=', new Date(filter.from));
+      if (filter.to) ids.where('e.declared_at', '<', new Date(filter.to));
+      query.whereIn('i.id', ids);
+    }
     if (filter.from) query.where('i.declared_at', '>=', new Date(filter.from));
     if (filter.to) query.where('i.declared_at', '<', new Date(filter.to));
     const rows: DbIncidentRow[] = await query;
@@ -419,19 +481,6 @@ export class DatabaseIncidentStore implements IncidentStore {
       .where({ entity_ref: entityRef })
       .whereNull('owner_ref')
       .update({ owner_ref: ownerRef, system_ref: systemRef ?? null });
-  }
-
-  /** Restricts a query on `incidents as i` to those touching any of the refs. */
-  private whereTouches(query: Knex.QueryBuilder, entityRefs: string[] | undefined) {
-    if (!entityRefs) return;
-    // A semi-join keeps one row per incident however many of the refs it touches.
-    query.whereExists(sub =>
-      sub
-        .select(this.db.raw('1'))
-        .from('incident_entities as e')
-        .whereRaw('e.incident_id = i.id')
-        .whereIn('e.entity_ref', entityRefs),
-    );
   }
 
   /**
