@@ -35,6 +35,7 @@ export interface Config {
     runbooks?: {
       /**
        * Days without a passed drill after which a runbook is stale (default 90: tested quarterly).
+       * A whole number, at least 1; anything else stops the backend at start-up.
        * @visibility frontend
        */
       staleAfterDays?: number;

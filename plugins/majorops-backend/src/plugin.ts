@@ -3,10 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  DEFAULT_RUNBOOK_STALE_AFTER_DAYS,
-  majoropsPermissions,
-} from '@majorops/plugin-majorops-common';
+import { majoropsPermissions } from '@majorops/plugin-majorops-common';
 import {
   IncidentSource,
   majorOpsIncidentSourcesExtensionPoint,
@@ -18,6 +15,7 @@ import { loadDemoData } from './service/demoData';
 import { snapshotMissingOwners } from './service/ownerSnapshot';
 import { IncidentService } from './service/IncidentService';
 import { createRouter } from './service/router';
+import { readRunbookStaleAfterDays } from './service/runbookConfig';
 import { readSeverityMatrix } from './service/severityMatrixConfig';
 
 /**
@@ -71,6 +69,7 @@ export const majoropsPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(majoropsPermissions);
         const severityMatrix = readSeverityMatrix(config);
+        const runbookStaleAfterDays = readRunbookStaleAfterDays(config);
 
         const db = await applyMigrations(database);
         const incidents = DatabaseIncidentStore.create(db);
@@ -128,8 +127,7 @@ export const majoropsPlugin = createBackendPlugin({
             runbooks,
             severityMatrix,
             incidentSources: [...incidentSources.values()],
-            runbookStaleAfterDays:
-              config.getOptionalNumber('majorops.runbooks.staleAfterDays') ?? DEFAULT_RUNBOOK_STALE_AFTER_DAYS,
+            runbookStaleAfterDays,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

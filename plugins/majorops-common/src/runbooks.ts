@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoTimestamp } from './escalation';
 import { entityRefSchema } from './schemas';
 
 /** Runbooks must be tested quarterly: untested for longer than this, a runbook is stale. */
@@ -6,7 +7,8 @@ export const DEFAULT_RUNBOOK_STALE_AFTER_DAYS = 90;
 /** Within this many days of going stale, a runbook is due for a drill. */
 export const RUNBOOK_DUE_SOON_DAYS = 14;
 
-export type RunbookFreshnessStatus = 'never-tested' | 'fresh' | 'due-soon' | 'stale';
+export const RUNBOOK_FRESHNESS_STATUSES = ['never-tested', 'fresh', 'due-soon', 'stale'] as const;
+export type RunbookFreshnessStatus = (typeof RUNBOOK_FRESHNESS_STATUSES)[number];
 
 export interface RunbookFreshness {
   status: RunbookFreshnessStatus;
@@ -62,15 +64,22 @@ export const RUNBOOK_SECTIONS = [
   'Communication',
 ] as const;
 
-/** Sections of the template missing from a runbook body (by `## ` heading). */
+/**
+ * Sections of the template missing from a runbook body, by `## ` heading. A
+ * heading counts for a section when it is the section's name, or starts with
+ * it as whole words ("## Remediation options", "## Verification checklist").
+ */
 export function missingRunbookSections(body: string): string[] {
-  const headings = new Set(
-    body
-      .split('\n')
-      .filter(line => /^##\s+/.test(line))
-      .map(line => line.replace(/^##\s+/, '').trim().toLocaleLowerCase('en-US')),
-  );
-  return RUNBOOK_SECTIONS.filter(section => !headings.has(section.toLocaleLowerCase('en-US')));
+  const headings = body
+    .split('\n')
+    .filter(line => /^##\s+/.test(line))
+    .map(line => line.replace(/^##\s+/, '').trim().toLocaleLowerCase('en-US'));
+  return RUNBOOK_SECTIONS.filter(section => {
+    const name = section.toLocaleLowerCase('en-US');
+    return !headings.some(
+      heading => heading === name || (heading.startsWith(name) && !/[\p{L}\p{N}]/u.test(heading[name.length])),
+    );
+  });
 }
 
 /** A new runbook's body, from the template, filled in with what the catalog knows. */
@@ -141,7 +150,10 @@ export const createRunbookSchema = z
 /** Body of `PUT /runbooks/:id`: the whole new text, the version it was based on, and a note. */
 export const updateRunbookSchema = z
   .object({
-    version: z.number({ error: 'version is required: send the version you last read' }).int().min(1),
+    version: z
+      .number({ error: 'version is required: send the version you last read' })
+      .int('version must be a whole number')
+      .min(1, 'version must be at least 1'),
     title: runbookTitle,
     body: runbookBody,
     changeNote: z.string().trim().max(500, 'changeNote is longer than 500 characters').optional(),
@@ -158,12 +170,19 @@ export const recordDrillSchema = z
   .object({
     kind: z.enum(DRILL_KINDS, { error: `kind must be one of ${DRILL_KINDS.join(', ')}` }),
     outcome: z.enum(DRILL_OUTCOMES, { error: `outcome must be one of ${DRILL_OUTCOMES.join(', ')}` }),
-    performedAt: z
-      .string({ error: 'performedAt is required' })
-      .refine(v => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), {
-        message: 'performedAt must be an ISO-8601 timestamp',
-      })
-      .transform(v => new Date(v).toISOString()),
+    // With a zone, and a real date: a local time would be read in the server's
+    // zone, and 30 February would silently become 2 March.
+    performedAt: z.string({ error: 'performedAt is required' }).transform((value, ctx) => {
+      try {
+        return new Date(parseIsoTimestamp(value, 'performedAt')).toISOString();
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'performedAt must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-23T10:00:00Z',
+        });
+        return z.NEVER;
+      }
+    }),
     participants: z
       .array(entityRefSchema)
       .max(50, 'at most 50 participants')

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   DrillKind,
   DrillOutcome,
@@ -113,7 +113,8 @@ export class DatabaseRunbookStore implements RunbookStore {
         body: change.body,
         author_ref: change.authorRef,
         created_at: at,
-        change_note: change.changeNote ?? null,
+        // An empty note is no note: optional fields are left out, never "".
+        change_note: change.changeNote || null,
       });
     });
     return (await this.getRunbook(id))!;
@@ -125,8 +126,13 @@ export class DatabaseRunbookStore implements RunbookStore {
   ): Promise<Page<RunbookRevision>> {
     const query = this.db<DbRunbookRevisionRow>('runbook_revisions').where('runbook_id', id);
     if (options.cursor) {
-      const [revision] = decodeCursor(options.cursor, 1);
-      query.where('revision', '<', Number(revision) || 0);
+      const [raw] = decodeCursor(options.cursor, 1);
+      const revision = Number(raw);
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(revision) || revision < 1) {
+        // A cursor that decodes but names no revision would silently give an empty page.
+        throw new InputError('cursor is not valid; pass back the nextCursor of a previous page');
+      }
+      query.where('revision', '<', revision);
     }
     const rows = await query.orderBy('revision', 'desc').limit(options.limit + 1);
     return keysetPage(rows, options.limit, page => page.map(rowToRevision), last => [String(last.revision)]);

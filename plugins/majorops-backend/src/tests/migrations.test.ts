@@ -1,10 +1,34 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
+import { DatabaseRunbookStore } from '../database/DatabaseRunbookStore';
 
 jest.setTimeout(60_000);
 
-const TABLES = ['incidents', 'incident_entities', 'incident_roles', 'timeline_events', 'runbooks', 'hypotheses'];
+const TABLES = [
+  'incidents',
+  'incident_entities',
+  'incident_roles',
+  'timeline_events',
+  'runbooks',
+  'hypotheses',
+  'runbook_revisions',
+  'runbook_drills',
+];
+
+/** What the third migration (runbook revisions and drills) adds. */
+const RUNBOOK_REVISION_COLUMNS = ['runbook_id', 'revision', 'title', 'body', 'author_ref', 'created_at', 'change_note'];
+const RUNBOOK_DRILL_COLUMNS = [
+  'id',
+  'runbook_id',
+  'kind',
+  'outcome',
+  'performed_at',
+  'participants',
+  'notes',
+  'recorded_by',
+  'recorded_at',
+];
 
 /** What the second migration (incident command) adds to `incidents`. */
 const INCIDENT_COMMAND_COLUMNS = [
@@ -26,6 +50,26 @@ const HYPOTHESIS_COLUMNS = [
   'resolved_by',
   'resolved_at',
 ];
+
+/** A runbook at version 2, its two revisions, as the store writes them. */
+async function insertRunbook(knex: Knex, id: string, at: Date) {
+  await knex('runbooks').insert({
+    id,
+    entity_ref: 'component:default/x',
+    title: 'Failover',
+    body: '## Detection\nv2',
+    last_tested_at: at,
+    created_by: 'user:default/a',
+    updated_by: 'user:default/b',
+    created_at: at,
+    updated_at: at,
+    version: 2,
+  });
+  await knex('runbook_revisions').insert([
+    { runbook_id: id, revision: 1, title: 'Failover', body: 'v1', author_ref: 'user:default/a', created_at: at, change_note: 'Created' },
+    { runbook_id: id, revision: 2, title: 'Failover', body: '## Detection\nv2', author_ref: 'user:default/b', created_at: at },
+  ]);
+}
 
 async function indexesOf(knex: Knex, table: string): Promise<string[]> {
   if (String(knex.client.config.client).includes('sqlite')) {
@@ -57,6 +101,15 @@ describe('migrations', () => {
       expect.arrayContaining(['timeline_events_incident_idx', 'timeline_events_type_idx']),
     );
     expect(await indexesOf(knex, 'hypotheses')).toContain('hypotheses_incident_idx');
+    expect(await knex.schema.hasColumn('runbooks', 'updated_by')).toBe(true);
+    for (const column of RUNBOOK_REVISION_COLUMNS) {
+      expect({ column, exists: await knex.schema.hasColumn('runbook_revisions', column) }).toEqual({ column, exists: true });
+    }
+    for (const column of RUNBOOK_DRILL_COLUMNS) {
+      expect({ column, exists: await knex.schema.hasColumn('runbook_drills', column) }).toEqual({ column, exists: true });
+    }
+    expect(await indexesOf(knex, 'runbook_revisions')).toContain('runbook_revisions_author_idx');
+    expect(await indexesOf(knex, 'runbook_drills')).toContain('runbook_drills_runbook_idx');
 
     // The schema accepts a full incident with its children, and cascades deletes.
     const now = new Date('2026-11-01T10:00:00.000Z');
@@ -117,6 +170,37 @@ describe('migrations', () => {
     expect(await knex('incident_roles').where({ incident_id: 'i-1' })).toHaveLength(0);
     expect(await knex('hypotheses').where({ incident_id: 'i-1' })).toHaveLength(0);
 
+    // A runbook with its revisions and drills: one row per (runbook, revision), drills default
+    // to no participants and no notes, and deleting the runbook takes both with it.
+    await insertRunbook(knex, 'rb-1', now);
+    await knex('runbook_drills').insert({
+      runbook_id: 'rb-1',
+      kind: 'drill',
+      outcome: 'passed',
+      performed_at: now,
+      recorded_by: 'user:default/a',
+      recorded_at: now,
+    });
+    const [drill] = await knex('runbook_drills').where({ runbook_id: 'rb-1' });
+    expect(drill).toMatchObject({ participants: '[]', notes: '' });
+    const twin = await knex('runbook_revisions')
+      .insert({ runbook_id: 'rb-1', revision: 1, title: 't', body: 'b', author_ref: 'user:default/b', created_at: now })
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    expect(twin?.message).toMatch(/unique|duplicate/i);
+    const orphanRevision = await knex('runbook_revisions')
+      .insert({ runbook_id: 'no-such-runbook', revision: 1, title: 't', body: 'b', author_ref: 'user:default/b', created_at: now })
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    expect(orphanRevision?.message).toMatch(/foreign key/i);
+    await knex('runbooks').where({ id: 'rb-1' }).delete();
+    expect(await knex('runbook_revisions')).toHaveLength(0);
+    expect(await knex('runbook_drills')).toHaveLength(0);
+
     await knex.migrate.rollback(config, true);
     for (const table of TABLES) {
       expect(await knex.schema.hasTable(table)).toBe(false);
@@ -163,8 +247,10 @@ describe('migrations', () => {
         body: '{"text":"Declared"}',
       });
 
-      // Down one step: only the second migration.
+      // Down to before the second migration: the runbook migration first, then the incident-command one.
       await knex.migrate.down(config);
+      await knex.migrate.down(config);
+      expect(await knex('knex_migrations').pluck('name')).toEqual(['202611230900_init.js']);
       expect(await knex.schema.hasTable('hypotheses')).toBe(false);
       for (const column of INCIDENT_COMMAND_COLUMNS) {
         expect({ column, exists: await knex.schema.hasColumn('incidents', column) }).toEqual({ column, exists: false });
@@ -191,6 +277,78 @@ describe('migrations', () => {
       expect(await knex.schema.hasTable('hypotheses')).toBe(true);
       await knex('incidents').where({ id: 'i-1' }).delete();
       expect(await knex('timeline_events')).toHaveLength(0);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'takes the runbook revisions migration down and up again without touching existing runbooks on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      await knex.migrate.latest(config);
+      const now = new Date('2026-11-01T10:00:00.000Z');
+      await insertRunbook(knex, 'rb-1', now);
+      await insertRunbook(knex, 'rb-2', now);
+      await knex('runbook_drills').insert({
+        runbook_id: 'rb-1',
+        kind: 'game-day',
+        outcome: 'passed',
+        performed_at: now,
+        participants: '["user:default/a"]',
+        recorded_by: 'user:default/a',
+        recorded_at: now,
+      });
+      await knex('incidents').insert({
+        id: 'i-1',
+        title: 't',
+        severity: 'SEV2',
+        status: 'declared',
+        declared_at: now,
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_at: now,
+      });
+      const columns = ['id', 'entity_ref', 'title', 'body', 'last_tested_at', 'created_by', 'created_at', 'updated_at', 'version'];
+      const runbooksBefore = await knex('runbooks').select(columns).orderBy('id');
+      expect(runbooksBefore).toHaveLength(2);
+
+      // Down one step: only the third migration.
+      await knex.migrate.down(config);
+      expect(await knex('knex_migrations').orderBy('id').pluck('name')).toEqual([
+        '202611230900_init.js',
+        '202611231000_incident_command.js',
+      ]);
+      expect(await knex.schema.hasTable('runbook_revisions')).toBe(false);
+      expect(await knex.schema.hasTable('runbook_drills')).toBe(false);
+      expect(await knex.schema.hasColumn('runbooks', 'updated_by')).toBe(false);
+      // Dropping the column must not cascade into or rebuild away the runbooks themselves.
+      expect(await knex('runbooks').select(columns).orderBy('id')).toEqual(runbooksBefore);
+      expect(await indexesOf(knex, 'runbooks')).toContain('runbooks_entity_idx');
+      expect(await knex('incidents').pluck('id')).toEqual(['i-1']);
+      expect(await knex.schema.hasTable('hypotheses')).toBe(true);
+
+      await knex.migrate.latest(config);
+      expect(await knex('runbooks').select(columns).orderBy('id')).toEqual(runbooksBefore);
+      // Rows from before the column have no updated_by; the store falls back to the creator.
+      expect(await knex('runbooks').pluck('updated_by')).toEqual([null, null]);
+      const store = DatabaseRunbookStore.create(knex);
+      expect(await store.getRunbook('rb-1')).toMatchObject({
+        id: 'rb-1',
+        version: 2,
+        updatedBy: 'user:default/a',
+        lastTestedAt: now.toISOString(),
+      });
+      // The revision history went with its table; the runbook can be edited on from its version.
+      expect((await store.listRevisions('rb-1', { limit: 10 })).items).toEqual([]);
+      const edited = await store.updateRunbook('rb-1', 2, {
+        title: 'Failover',
+        body: 'v3',
+        authorRef: 'user:default/c',
+        at: now.toISOString(),
+      });
+      expect(edited).toMatchObject({ version: 3, updatedBy: 'user:default/c', body: 'v3' });
+      expect((await store.listRevisions('rb-1', { limit: 10 })).items.map(r => r.revision)).toEqual([3]);
       await knex.destroy();
     },
   );

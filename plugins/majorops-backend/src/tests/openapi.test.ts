@@ -5,8 +5,11 @@
  */
 import {
   assignRoleSchema,
+  createRunbookSchema,
   declareIncidentSchema,
   DEFAULT_PAGE_SIZE,
+  DRILL_KINDS,
+  DRILL_OUTCOMES,
   HYPOTHESIS_STATUSES,
   hypothesisSchema,
   INCIDENT_ROLES,
@@ -16,7 +19,11 @@ import {
   MANUAL_TIMELINE_TYPES,
   MAX_PAGE_SIZE,
   metricsQuerySchema,
+  pageQuerySchema,
+  recordDrillSchema,
   resolveHypothesisSchema,
+  RUNBOOK_FRESHNESS_STATUSES,
+  RUNBOOK_SECTIONS,
   SEVERITIES,
   STATUS_UPDATE_AUDIENCES,
   statusUpdateSchema,
@@ -24,6 +31,7 @@ import {
   timelineEntrySchema,
   transitionSchema,
   updateIncidentSchema,
+  updateRunbookSchema,
 } from '@majorops/plugin-majorops-common';
 import fs from 'fs';
 import path from 'path';
@@ -364,6 +372,10 @@ describe('openapi.yaml', () => {
     expect(schemas.ManualTimelineType.enum).toEqual([...MANUAL_TIMELINE_TYPES]);
     expect(schemas.StatusUpdateAudience.enum).toEqual([...STATUS_UPDATE_AUDIENCES]);
     expect(schemas.HypothesisStatus.enum).toEqual([...HYPOTHESIS_STATUSES]);
+    expect(schemas.RunbookFreshnessStatus.enum).toEqual([...RUNBOOK_FRESHNESS_STATUSES]);
+    expect(schemas.RunbookSection.enum).toEqual([...RUNBOOK_SECTIONS]);
+    expect(schemas.DrillKind.enum).toEqual([...DRILL_KINDS]);
+    expect(schemas.DrillOutcome.enum).toEqual([...DRILL_OUTCOMES]);
     expect(Object.keys(schemas.SeverityMatrix.properties)).toEqual([...SEVERITIES]);
     expect(Object.keys(schemas.SeverityCounts.properties)).toEqual([...SEVERITIES]);
     expect(Object.keys(schemas.ResponderParticipation.properties.rolesHeld.properties)).toEqual([...INCIDENT_ROLES]);
@@ -390,6 +402,9 @@ describe('openapi.yaml', () => {
       postStatusUpdate: ['StatusUpdateRequest', statusUpdateSchema],
       openHypothesis: ['HypothesisRequest', hypothesisSchema],
       resolveHypothesis: ['ResolveHypothesisRequest', resolveHypothesisSchema],
+      createRunbook: ['CreateRunbookRequest', createRunbookSchema],
+      updateRunbook: ['UpdateRunbookRequest', updateRunbookSchema],
+      recordRunbookDrill: ['RecordDrillRequest', recordDrillSchema],
     };
     const problems: string[] = [];
     const withBody = operations.filter(o => o.op.requestBody).map(o => o.op.operationId).sort();
@@ -413,6 +428,7 @@ describe('openapi.yaml', () => {
       listIncidents: listIncidentsQuerySchema as unknown as z.ZodObject<any>,
       getMetrics: metricsQuerySchema as unknown as z.ZodObject<any>,
       listRunbooks: listRunbooksQuerySchema as unknown as z.ZodObject<any>,
+      listRunbookRevisions: pageQuerySchema.strict(),
     };
     const problems: string[] = [];
     for (const [operationId, zodSchema] of Object.entries(queries)) {

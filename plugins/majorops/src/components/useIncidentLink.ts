@@ -4,5 +4,5 @@ import { rootRouteRef } from '../routes';
 /** A function giving the path of an incident's page. */
 export function useIncidentLink(): (incidentId: string) => string {
   const root = useRouteRef(rootRouteRef);
-  return incidentId => `${root()}/incidents/${encodeURIComponent(incidentId)}`;
+  return incidentId => `${root().replace(/\/+$/, '')}/incidents/${encodeURIComponent(incidentId)}`;
 }

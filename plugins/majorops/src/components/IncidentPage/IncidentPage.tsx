@@ -81,7 +81,8 @@ function CommandAlerts(props: { data: Loaded; now: Date }) {
   const alerts = [];
   const { cadence, rootCause } = insights;
   if (isOpenStatus(incident.status) && cadence.nextDueAt) {
-    const minutes = Math.round((Date.parse(cadence.nextDueAt) - props.now.getTime()) / 60000);
+    const msUntilDue = Date.parse(cadence.nextDueAt) - props.now.getTime();
+    const minutes = msUntilDue < 0 ? -Math.max(1, Math.round(-msUntilDue / 60000)) : Math.round(msUntilDue / 60000);
     alerts.push(
       minutes < 0 ? (
         <Alert key="cadence" severity="error">
@@ -99,15 +100,22 @@ function CommandAlerts(props: { data: Loaded; now: Date }) {
   if (cadence.missedWindows > 0) {
     alerts.push(
       <Alert key="missed" severity="warning">
-        {cadence.missedWindows} status update window{cadence.missedWindows === 1 ? '' : 's'} missed so far.
+        {cadence.missedWindows} status update window{cadence.missedWindows === 1 ? '' : 's'}{' '}
+        {isOpenStatus(incident.status) ? 'missed so far' : 'missed during this incident'}.
       </Alert>,
     );
   }
-  if (rootCause.applies && rootCause.overdue && !incident.rootCauseIdentifiedAt) {
+  if (rootCause.applies && rootCause.overdue) {
     alerts.push(
-      <Alert key="root-cause" severity="error">
-        {rootCause.reason} Escalate: {insights.severityLevel.escalation}.
-      </Alert>,
+      incident.rootCauseIdentifiedAt || !isOpenStatus(incident.status) ? (
+        <Alert key="root-cause" severity="warning">
+          {rootCause.reason}
+        </Alert>
+      ) : (
+        <Alert key="root-cause" severity="error">
+          {rootCause.reason} Escalate: {insights.severityLevel.escalation}.
+        </Alert>
+      ),
     );
   }
   const expired = insights.hypotheses.filter(h => h.status === 'expired');
@@ -135,15 +143,31 @@ export function IncidentPage() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<Error | undefined>();
 
+  /** The whole timeline, oldest first, following the pages (bounded at 20 pages of 500). */
+  const loadTimeline = useCallback(
+    async (id: string) => {
+      const events: TimelineEvent[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const result = await api.listTimeline(id, { limit: 500, cursor });
+        events.push(...result.items);
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      return events;
+    },
+    [api],
+  );
+
   const state = useAsyncRetry(async (): Promise<Loaded> => {
     const [incident, insights, timeline] = await Promise.all([
       api.getIncident(incidentId),
       api.getInsights(incidentId),
-      api.listTimeline(incidentId, { limit: 500 }),
+      loadTimeline(incidentId),
     ]);
     setNow(new Date());
-    return { incident, insights, timeline: timeline.items };
-  }, [api, incidentId]);
+    return { incident, insights, timeline };
+  }, [api, incidentId, loadTimeline]);
 
   useInterval(() => setNow(new Date()), 15_000);
   useInterval(() => {

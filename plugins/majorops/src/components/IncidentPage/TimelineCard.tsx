@@ -47,7 +47,12 @@ export function TimelineCard(props: {
       </Table>
       {props.canWrite && (
         <form onSubmit={submit} aria-label="Timeline entry" style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }}>
-          <Select value={type} onChange={e => setType(e.target.value as ManualTimelineType)} aria-label="Entry type">
+          <Select
+            value={type}
+            onChange={e => setType(e.target.value as ManualTimelineType)}
+            inputProps={{ 'aria-label': 'Entry type' }}
+            SelectDisplayProps={{ 'aria-label': `Entry type: ${type}` } as any}
+          >
             {MANUAL_TIMELINE_TYPES.map(t => (
               <MenuItem key={t} value={t}>
                 {t}

@@ -1,0 +1,3 @@
+export { DrillDialog } from './DrillDialog';
+export type { DrillDialogProps } from './DrillDialog';
+export { fromDatetimeLocal, toDatetimeLocal } from './datetime';

@@ -1,0 +1,3 @@
+export { RunbookEditor } from './RunbookEditor';
+export type { RunbookEditorProps } from './RunbookEditor';
+export { errorMessage, isConflict } from './errors';

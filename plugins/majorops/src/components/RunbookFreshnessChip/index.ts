@@ -1,0 +1,1 @@
+export { RunbookFreshnessChip, freshnessLabel, needsDrill } from './RunbookFreshnessChip';

@@ -1,0 +1,3 @@
+export { RunbookViewer } from './RunbookViewer';
+export type { RunbookViewerProps } from './RunbookViewer';
+export { RunbookMarkdown } from './RunbookMarkdown';
