@@ -156,6 +156,31 @@ describe('DatabaseIncidentStore', () => {
       expect(new Set(seen)).toEqual(new Set(titles));
     });
 
+    it('merges several entities page by page: an incident touching two of them appears once, in order', async () => {
+      const { store } = await createStore(databaseId);
+      const a = 'component:default/a';
+      const b = 'component:default/b';
+      const c = 'component:default/c';
+      await store.createIncident(incident({ minute: 0, title: 'a only', entities: [{ entityRef: a }] }));
+      await store.createIncident(incident({ minute: 10, title: 'a and b', entities: [{ entityRef: a }, { entityRef: b }] }));
+      await store.createIncident(incident({ minute: 20, title: 'c only', entities: [{ entityRef: c }] }));
+      await store.createIncident(incident({ minute: 30, title: 'b only', entities: [{ entityRef: b }] }));
+      await store.createIncident(incident({ minute: 40, title: 'b and c', status: 'resolved', entities: [{ entityRef: b }, { entityRef: c }] }));
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const result = await store.listIncidents({ entityRefs: [a, b, c], limit: 2, cursor });
+        seen.push(...result.items.map(i => i.title));
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      expect(seen).toEqual(['b and c', 'b only', 'c only', 'a and b', 'a only']);
+
+      const open = await store.listIncidents({ entityRefs: [b, c], statuses: ['investigating'], limit: 10 });
+      expect(open.items.map(i => i.title)).toEqual(['b only', 'c only', 'a and b']);
+    });
+
     it('refuses a forged cursor with an InputError', async () => {
       const { store } = await createStore(databaseId);
       await expect(store.listIncidents({ limit: 3, cursor: 'not-a-cursor' })).rejects.toThrow(InputError);

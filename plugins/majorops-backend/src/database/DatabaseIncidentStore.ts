@@ -70,6 +70,9 @@ const MILESTONE_COLUMNS = {
   closedAt: 'closed_at',
 } as const;
 
+/** Entities listed together are merged from per-entity pages up to this many entities. */
+const MAX_MERGED_RANGES = 200;
+
 const OPEN: IncidentStatus[] = ['declared', 'investigating', 'identified', 'mitigating', 'monitoring'];
 
 /** IncidentStore on knex, for SQLite and PostgreSQL. */
@@ -196,33 +199,53 @@ export class DatabaseIncidentStore implements IncidentStore {
     filter: IncidentListFilter,
     entityRefs: string[],
   ): Promise<Page<Incident>> {
-    const ids = this.db('incident_entities as e');
+    // One index range per entity, each cut to a page; the pages are merged and
+    // cut again. Cost grows with the number of entities and the page size,
+    // never with how many incidents they have.
+    const cursor = filter.cursor ? decodeTimeCursor(filter.cursor) : undefined;
+    const pageOf = (refs: string[], single: boolean) => {
+      const q = this.db('incident_entities as e').select('e.incident_id', 'e.declared_at');
+      if (single) q.where('e.entity_ref', refs[0]);
+      else q.whereIn('e.entity_ref', refs);
+      if (filter.statuses?.length || filter.severities?.length) {
+        q.join('incidents as i', 'i.id', 'e.incident_id');
+        if (filter.statuses?.length) q.whereIn('i.status', filter.statuses);
+        if (filter.severities?.length) q.whereIn('i.severity', filter.severities);
+      }
+      if (cursor) {
+        q.where(w =>
+          w
+            .where('e.declared_at', '<', cursor.at)
+            .orWhere(w2 => w2.where('e.declared_at', '=', cursor.at).andWhere('e.incident_id', '<', cursor.id)),
+        );
+      }
+      return q
+        .orderBy([
+          { column: 'e.declared_at', order: 'desc' },
+          { column: 'e.incident_id', order: 'desc' },
+        ])
+        .limit(filter.limit + 1);
+    };
+    let idRows: Array<{ incident_id: string }>;
     if (entityRefs.length === 1) {
-      // (incident_id, entity_ref) is the primary key: one row per incident.
-      ids.select('e.incident_id', 'e.declared_at').where('e.entity_ref', entityRefs[0]);
+      idRows = await pageOf(entityRefs, true);
     } else {
-      // declared_at is copied onto every entity row, so the pair is the same for all of an incident's rows.
-      ids.distinct('e.incident_id', 'e.declared_at').whereIn('e.entity_ref', entityRefs);
+      // SQLite allows at most 500 terms in a compound select; past that, one range over all refs.
+      const arms =
+        entityRefs.length <= MAX_MERGED_RANGES
+          ? entityRefs.map((ref, n) => this.db.select('incident_id', 'declared_at').from(pageOf([ref], true).as(`r${n}`)))
+          : [this.db.select('incident_id', 'declared_at').from(pageOf(entityRefs, false).as('r0'))];
+      const merged = arms.length === 1 ? arms[0] : arms[0].unionAll(arms.slice(1));
+      // declared_at is copied onto every entity row, so an incident's pair is the same in every range.
+      idRows = await this.db
+        .distinct('incident_id', 'declared_at')
+        .from(merged.as('m'))
+        .orderBy([
+          { column: 'declared_at', order: 'desc' },
+          { column: 'incident_id', order: 'desc' },
+        ])
+        .limit(filter.limit + 1);
     }
-    if (filter.statuses?.length || filter.severities?.length) {
-      ids.join('incidents as i', 'i.id', 'e.incident_id');
-      if (filter.statuses?.length) ids.whereIn('i.status', filter.statuses);
-      if (filter.severities?.length) ids.whereIn('i.severity', filter.severities);
-    }
-    if (filter.cursor) {
-      const { at, id } = decodeTimeCursor(filter.cursor);
-      ids.where(w =>
-        w
-          .where('e.declared_at', '<', at)
-          .orWhere(w2 => w2.where('e.declared_at', '=', at).andWhere('e.incident_id', '<', id)),
-      );
-    }
-    const idRows: Array<{ incident_id: string }> = await ids
-      .orderBy([
-        { column: 'e.declared_at', order: 'desc' },
-        { column: 'e.incident_id', order: 'desc' },
-      ])
-      .limit(filter.limit + 1);
     return keysetPage(
       idRows,
       filter.limit,
