@@ -12,6 +12,9 @@ import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
 import { computeIncidentMetrics } from '@majorops/plugin-majorops-common';
 import { rootRouteRef } from '../../routes';
 
+
+// Rendering the tables is slow on a loaded 2-core machine.
+jest.setTimeout(20_000);
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -131,6 +134,36 @@ function rowOf(text: string) {
 }
 
 describe('EntityIncidentsContent', () => {
+  it('filters the history by severity on the server, and back to all severities', async () => {
+    const sev1 = incident('Database down', 'SEV1', 'closed');
+    const sev3 = incident('Slow search', 'SEV3', 'resolved');
+    const api = fakeApi({
+      listIncidents: async r => {
+        if (!isHistoryRequest(r)) return { items: [] };
+        if (r.severity?.length === 1 && r.severity[0] === 'SEV1') return { items: [sev1] };
+        if (r.severity?.length === 1) return { items: [] };
+        return { items: [sev1, sev3] };
+      },
+    });
+    await render(api);
+    expect(await screen.findByText('Slow search')).toBeInTheDocument();
+    const filter = screen.getByLabelText('Severity');
+
+    await userEvent.selectOptions(filter, 'SEV1');
+    await waitFor(() => expect(screen.queryByText('Slow search')).not.toBeInTheDocument());
+    expect(screen.getByText('Database down')).toBeInTheDocument();
+    expect(api.listIncidents).toHaveBeenLastCalledWith(
+      expect.objectContaining({ severity: ['SEV1'], status: ['resolved', 'closed'] }),
+    );
+
+    await userEvent.selectOptions(filter, 'SEV4');
+    expect(await screen.findByText('No resolved SEV4 incidents.')).toBeInTheDocument();
+
+    await userEvent.selectOptions(filter, 'all');
+    expect(await screen.findByText('Slow search')).toBeInTheDocument();
+    expect(api.listIncidents).toHaveBeenLastCalledWith(expect.objectContaining({ severity: undefined }));
+  });
+
   it('shows when the next status update of each open incident is due, and flags overdue ones', async () => {
     const overdue = incident('Checkout returns 500', 'SEV1', 'investigating');
     const onTime = incident('Slow cart page', 'SEV3', 'monitoring');

@@ -12,15 +12,18 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   ANNOTATION_INCIDENT_TYPES,
   readAnnotationList,
+  SEVERITIES,
+  type Severity,
   type Incident,
   type Page,
 } from '@majorops/plugin-majorops-common';
 import { useNavigate } from 'react-router-dom';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
 import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
@@ -117,13 +120,24 @@ export function EntityIncidentsContent() {
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<Error | undefined>();
   const [declaring, setDeclaring] = useState(false);
+  const [severityFilter, setSeverityFilter] = useState<Severity | 'all'>('all');
   const incidentLink = useIncidentLink();
   const navigate = useNavigate();
   const isGroup = Boolean(scope.groupRef);
   // The entity this component shows now: a page that arrives for an entity the
   // user has since left is dropped instead of being mixed into another history.
-  const currentRef = useRef(entityRef);
-  currentRef.current = entityRef;
+  // (The filter is part of the key: a page for another filter is dropped too.)
+  const viewKey = `${entityRef}|${severityFilter}`;
+  const currentRef = useRef(viewKey);
+  currentRef.current = viewKey;
+  const historyRequest = (cursor?: string) =>
+    api.listIncidents({
+      ...scope,
+      status: ['resolved', 'closed'],
+      severity: severityFilter === 'all' ? undefined : [severityFilter],
+      limit: 20,
+      cursor,
+    });
 
   const initial = useAsync(async () => {
     const [open, past] = await Promise.all([
@@ -140,29 +154,43 @@ export function EntityIncidentsContent() {
     return { open, nextDue };
   }, [api, entityRef]);
 
-  const loadMore = useCallback(async () => {
-    if (!nextCursor) return;
-    const requestedFor = entityRef;
-    setLoadingMore(true);
-    setMoreError(undefined);
-    try {
-      const page: Page<Incident> = await api.listIncidents({
-        ...scope,
-        status: ['resolved', 'closed'],
-        limit: 20,
-        cursor: nextCursor,
-      });
-      if (currentRef.current !== requestedFor) return;
-      setHistory(h => [...h, ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      if (currentRef.current === requestedFor) setMoreError(e as Error);
-    } finally {
-      if (currentRef.current === requestedFor) setLoadingMore(false);
-    }
-    // scope is derived from entityRef
+  /** Loads a history page for the current entity and filter; replaces or appends. */
+  const loadHistory = useCallback(
+    async (cursor?: string) => {
+      const requestedFor = viewKey;
+      setLoadingMore(true);
+      setMoreError(undefined);
+      try {
+        const page: Page<Incident> = await historyRequest(cursor);
+        if (currentRef.current !== requestedFor) return;
+        setHistory(h => (cursor ? [...h, ...page.items] : page.items));
+        setNextCursor(page.nextCursor);
+      } catch (e) {
+        if (currentRef.current === requestedFor) setMoreError(e as Error);
+      } finally {
+        if (currentRef.current === requestedFor) setLoadingMore(false);
+      }
+    },
+    // scope and historyRequest derive from viewKey
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, entityRef, nextCursor]);
+    [api, viewKey],
+  );
+  const loadMore = () => nextCursor && loadHistory(nextCursor);
+  const changeSeverityFilter = (value: Severity | 'all') => {
+    setSeverityFilter(value);
+    setHistory([]);
+    setNextCursor(undefined);
+  };
+  // The first history page comes with the first load; later filter changes reload it.
+  const filterChanged = useRef(false);
+  useEffect(() => {
+    if (!filterChanged.current) {
+      filterChanged.current = true;
+      return;
+    }
+    loadHistory();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [severityFilter]);
 
   const declareButton = (
     <Button variant="contained" color="secondary" onClick={() => setDeclaring(true)}>
@@ -184,7 +212,7 @@ export function EntityIncidentsContent() {
   const open = initial.value!.open.items;
   const nextDue = initial.value!.nextDue;
 
-  if (open.length === 0 && history.length === 0) {
+  if (open.length === 0 && history.length === 0 && severityFilter === 'all' && !loadingMore) {
     return (
       <>
         <EmptyState
@@ -218,12 +246,35 @@ export function EntityIncidentsContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
+        <TextField
+          select
+          id="history-severity-filter"
+          label="Severity"
+          value={severityFilter}
+          onChange={e => changeSeverityFilter(e.target.value as Severity | 'all')}
+          variant="outlined"
+          margin="dense"
+          SelectProps={{ native: true }}
+          style={{ minWidth: 140 }}
+        >
+          <option value="all">All severities</option>
+          {SEVERITIES.map(sev => (
+            <option key={sev} value={sev}>
+              {sev}
+            </option>
+          ))}
+        </TextField>
         <Table<Incident>
           title="Incident history"
           options={{ paging: false, search: true, padding: 'dense' }}
           columns={historyColumns(incidentLink)}
           data={history}
-          emptyContent={<Typography variant="body2">No resolved incidents yet.</Typography>}
+          isLoading={loadingMore && history.length === 0}
+          emptyContent={
+            <Typography variant="body2">
+              {severityFilter === 'all' ? 'No resolved incidents yet.' : `No resolved ${severityFilter} incidents.`}
+            </Typography>
+          }
         />
         {moreError && <ResponseErrorPanel error={moreError} />}
         {nextCursor && (
