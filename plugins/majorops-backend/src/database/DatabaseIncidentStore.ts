@@ -170,11 +170,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (filter.severities?.length) query.whereIn('i.severity', filter.severities);
     if (filter.cursor) {
       const { at, id } = decodeTimeCursor(filter.cursor);
-      query.where(w =>
-        w
-          .where('i.declared_at', '<', at)
-          .orWhere(w2 => w2.where('i.declared_at', '=', at).andWhere('i.id', '<', id)),
-      );
+      // "key <= at AND (key < at OR id < last)": the first term bounds the index scan.
+      query
+        .where('i.declared_at', '<=', at)
+        .andWhere(w => w.where('i.declared_at', '<', at).orWhere('i.id', '<', id));
     }
     const rows: DbIncidentRow[] = await query
       .orderBy([
@@ -213,10 +212,8 @@ export class DatabaseIncidentStore implements IncidentStore {
         if (filter.severities?.length) q.whereIn('i.severity', filter.severities);
       }
       if (cursor) {
-        q.where(w =>
-          w
-            .where('e.declared_at', '<', cursor.at)
-            .orWhere(w2 => w2.where('e.declared_at', '=', cursor.at).andWhere('e.incident_id', '<', cursor.id)),
+        q.where('e.declared_at', '<=', cursor.at).andWhere(w =>
+          w.where('e.declared_at', '<', cursor.at).orWhere('e.incident_id', '<', cursor.id),
         );
       }
       return q
@@ -350,11 +347,9 @@ export class DatabaseIncidentStore implements IncidentStore {
       if (lastNumber === undefined) {
         throw new InputError('cursor is not valid; pass back the nextCursor of a previous page');
       }
-      query.where(w =>
-        w
-          .where('occurred_at', '>', atDate)
-          .orWhere(w2 => w2.where('occurred_at', '=', atDate).andWhere('id', '>', lastNumber)),
-      );
+      query
+        .where('occurred_at', '>=', atDate)
+        .andWhere(w => w.where('occurred_at', '>', atDate).orWhere('id', '>', lastNumber));
     }
     const rows = await query
       .orderBy([

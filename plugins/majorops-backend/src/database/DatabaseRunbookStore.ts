@@ -31,9 +31,7 @@ export class DatabaseRunbookStore implements RunbookStore {
     const query = this.db<DbRunbookRow>('runbooks').where('entity_ref', filter.entityRef);
     if (filter.cursor) {
       const [title, id] = decodeCursor(filter.cursor, 2);
-      query.where(w =>
-        w.where('title', '>', title).orWhere(w2 => w2.where('title', '=', title).andWhere('id', '>', id)),
-      );
+      query.where('title', '>=', title).andWhere(w => w.where('title', '>', title).orWhere('id', '>', id));
     }
     const rows = await query
       .orderBy([
