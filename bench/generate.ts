@@ -19,7 +19,12 @@
 import fs from 'fs';
 import os from 'os';
 import { Knex } from 'knex';
-import { benchEntities, ENTITY_COUNT, userRef, USER_COUNT } from './lib/catalog';
+import {
+  benchEntities,
+  ENTITY_COUNT,
+  userRef,
+  USER_COUNT,
+} from './lib/catalog';
 import {
   COMMON_SPEC,
   commonOptions,
@@ -134,7 +139,13 @@ const TIMELINE_EVENTS: Table = {
 
 const TABLES = [INCIDENTS, INCIDENT_ENTITIES, INCIDENT_ROLES, TIMELINE_EVENTS];
 
-const OPEN_STATUSES = ['declared', 'investigating', 'identified', 'mitigating', 'monitoring'];
+const OPEN_STATUSES = [
+  'declared',
+  'investigating',
+  'identified',
+  'mitigating',
+  'monitoring',
+];
 const STATUS_RANK: Record<string, number> = {
   declared: 0,
   investigating: 1,
@@ -146,8 +157,24 @@ const STATUS_RANK: Record<string, number> = {
 };
 const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 const SEVERITY_WEIGHTS = [5, 15, 40, 40];
-const TYPES = ['deployment', 'capacity', 'dependency', 'configuration', 'security', null];
-const TAGS = ['customer-facing', 'payments', 'database', 'network', 'latency', 'data', 'security', 'deploy'];
+const TYPES = [
+  'deployment',
+  'capacity',
+  'dependency',
+  'configuration',
+  'security',
+  null,
+];
+const TAGS = [
+  'customer-facing',
+  'payments',
+  'database',
+  'network',
+  'latency',
+  'data',
+  'security',
+  'deploy',
+];
 const SYMPTOMS = [
   'Elevated 5xx rate',
   'Latency above SLO',
@@ -160,7 +187,12 @@ const SYMPTOMS = [
   'Stale reads',
   'Memory leak after deploy',
 ];
-const OTHER_ROLES = ['communications-lead', 'technical-lead', 'scribe', 'operations-chief'];
+const OTHER_ROLES = [
+  'communications-lead',
+  'technical-lead',
+  'scribe',
+  'operations-chief',
+];
 
 /** One batch of rows, per table, each row in the table's column order. */
 type Batch = Map<Table, Value[][]>;
@@ -179,7 +211,10 @@ class IncidentFactory {
     this.rankToEntity = Array.from({ length: ENTITY_COUNT }, (_, i) => i);
     for (let i = this.rankToEntity.length - 1; i > 0; i--) {
       const j = this.random.int(0, i);
-      [this.rankToEntity[i], this.rankToEntity[j]] = [this.rankToEntity[j], this.rankToEntity[i]];
+      [this.rankToEntity[i], this.rankToEntity[j]] = [
+        this.rankToEntity[j],
+        this.rankToEntity[i],
+      ];
     }
   }
 
@@ -194,7 +229,7 @@ class IncidentFactory {
   add(batch: Batch) {
     const r = this.random;
     const id = r.uuid();
-    const declared = END_MS - Math.floor(r.next() * SPAN_MS / 1000) * 1000;
+    const declared = END_MS - Math.floor((r.next() * SPAN_MS) / 1000) * 1000;
     const age = END_MS - declared;
     let status: string;
     if (age < DAY) status = r.pick(OPEN_STATUSES);
@@ -204,18 +239,29 @@ class IncidentFactory {
     const severity = SEVERITIES[r.weighted(SEVERITY_WEIGHTS)];
 
     const impact = r.chance(0.9) ? declared - r.int(1, 90) * MIN : null;
-    const detected = r.chance(0.95) ? (impact ?? declared - 30 * MIN) + r.int(0, 30) * MIN : null;
+    const detected = r.chance(0.95)
+      ? (impact ?? declared - 30 * MIN) + r.int(0, 30) * MIN
+      : null;
     const acknowledged = rank >= 1 ? declared + r.int(1, 20) * MIN : null;
-    const rootCause = rank >= 2 ? (acknowledged ?? declared) + r.int(5, 120) * MIN : null;
-    const mitigated = rank >= 4 ? (rootCause ?? declared) + r.int(5, 240) * MIN : null;
-    const resolved = rank >= 5 ? (mitigated ?? declared) + r.int(5, 240) * MIN : null;
-    const closed = rank >= 6 ? (resolved ?? declared) + r.int(1, 14) * DAY : null;
-    const updated = closed ?? resolved ?? mitigated ?? rootCause ?? acknowledged ?? declared;
+    const rootCause =
+      rank >= 2 ? (acknowledged ?? declared) + r.int(5, 120) * MIN : null;
+    const mitigated =
+      rank >= 4 ? (rootCause ?? declared) + r.int(5, 240) * MIN : null;
+    const resolved =
+      rank >= 5 ? (mitigated ?? declared) + r.int(5, 240) * MIN : null;
+    const closed =
+      rank >= 6 ? (resolved ?? declared) + r.int(1, 14) * DAY : null;
+    const updated =
+      closed ?? resolved ?? mitigated ?? rootCause ?? acknowledged ?? declared;
 
     // 1–3 distinct affected entities, drawn from the skewed distribution.
     const entityCount = 1 + r.weighted([55, 30, 15]);
     const picked = new Set<number>();
-    for (let attempts = 0; picked.size < entityCount && attempts < 20; attempts++) {
+    for (
+      let attempts = 0;
+      picked.size < entityCount && attempts < 20;
+      attempts++
+    ) {
       picked.add(this.rankToEntity[this.zipf.sample(r)]);
     }
     const affected = [...picked].map(i => this.entities[i]);
@@ -224,39 +270,51 @@ class IncidentFactory {
     const impactScope = r.chance(0.7) ? Math.round(r.next() * 1000) / 10 : null;
     const tags = Array.from({ length: r.int(0, 2) }, () => r.pick(TAGS));
 
-    batch.get(INCIDENTS)!.push([
-      id,
-      `${r.pick(SYMPTOMS)} on ${affected[0].name}`,
-      `Generated incident ${id.slice(0, 8)} affecting ${affected.map(a => a.name).join(', ')}.`,
-      severity,
-      status,
-      r.pick(TYPES),
-      JSON.stringify([...new Set(tags)]),
-      r.chance(0.08),
-      r.chance(0.2),
-      external ? 'pagerduty' : 'majorops',
-      external ? `PD${String(++this.externalCounter).padStart(8, '0')}` : null,
-      external ? `https://pagerduty.example.com/incidents/PD${String(this.externalCounter).padStart(8, '0')}` : null,
-      impact,
-      detected,
-      declared,
-      acknowledged,
-      mitigated,
-      resolved,
-      closed,
-      creator,
-      declared,
-      updated,
-      1,
-      impactScope,
-      impactScope,
-      r.chance(0.15),
-      r.chance(0.03),
-      rootCause,
-      null,
-    ]);
+    batch
+      .get(INCIDENTS)!
+      .push([
+        id,
+        `${r.pick(SYMPTOMS)} on ${affected[0].name}`,
+        `Generated incident ${id.slice(0, 8)} affecting ${affected
+          .map(a => a.name)
+          .join(', ')}.`,
+        severity,
+        status,
+        r.pick(TYPES),
+        JSON.stringify([...new Set(tags)]),
+        r.chance(0.08),
+        r.chance(0.2),
+        external ? 'pagerduty' : 'majorops',
+        external
+          ? `PD${String(++this.externalCounter).padStart(8, '0')}`
+          : null,
+        external
+          ? `https://pagerduty.example.com/incidents/PD${String(
+              this.externalCounter,
+            ).padStart(8, '0')}`
+          : null,
+        impact,
+        detected,
+        declared,
+        acknowledged,
+        mitigated,
+        resolved,
+        closed,
+        creator,
+        declared,
+        updated,
+        1,
+        impactScope,
+        impactScope,
+        r.chance(0.15),
+        r.chance(0.03),
+        rootCause,
+        null,
+      ]);
     for (const e of affected) {
-      batch.get(INCIDENT_ENTITIES)!.push([id, e.ref, e.ownerRef, e.systemRef, declared]);
+      batch
+        .get(INCIDENT_ENTITIES)!
+        .push([id, e.ref, e.ownerRef, e.systemRef, declared]);
     }
 
     // 1–4 role rows: an incident commander, sometimes a handover (released row), other roles.
@@ -266,29 +324,67 @@ class IncidentFactory {
     let firstIc = userRef(r.int(0, USER_COUNT - 1));
     if (roleRows >= 2 && r.chance(0.2)) {
       const handover = assignedAt + r.int(30, 240) * MIN;
-      roles.push(['incident-commander', firstIc, creator, assignedAt, firstIc, handover]);
+      roles.push([
+        'incident-commander',
+        firstIc,
+        creator,
+        assignedAt,
+        firstIc,
+        handover,
+      ]);
       firstIc = userRef(r.int(0, USER_COUNT - 1));
-      roles.push(['incident-commander', firstIc, creator, handover, null, null]);
+      roles.push([
+        'incident-commander',
+        firstIc,
+        creator,
+        handover,
+        null,
+        null,
+      ]);
     } else {
-      roles.push(['incident-commander', firstIc, creator, assignedAt, null, null]);
+      roles.push([
+        'incident-commander',
+        firstIc,
+        creator,
+        assignedAt,
+        null,
+        null,
+      ]);
     }
     const others = [...OTHER_ROLES];
     while (roles.length < roleRows) {
       const role = others.splice(r.int(0, others.length - 1), 1)[0];
-      roles.push([role, userRef(r.int(0, USER_COUNT - 1)), firstIc, assignedAt + r.int(1, 30) * MIN, null, null]);
+      roles.push([
+        role,
+        userRef(r.int(0, USER_COUNT - 1)),
+        firstIc,
+        assignedAt + r.int(1, 30) * MIN,
+        null,
+        null,
+      ]);
     }
     for (const role of roles) batch.get(INCIDENT_ROLES)!.push([id, ...role]);
 
     // ~6 timeline events: declared, one per role assignment, status changes, sometimes a note.
     const events = batch.get(TIMELINE_EVENTS)!;
-    events.push([id, 'declared', declared, creator, JSON.stringify({ text: `Declared ${severity}`, severity })]);
+    events.push([
+      id,
+      'declared',
+      declared,
+      creator,
+      JSON.stringify({ text: `Declared ${severity}`, severity }),
+    ]);
     for (const role of roles) {
       events.push([
         id,
         'role-assigned',
         role[3],
         role[2],
-        JSON.stringify({ text: `${role[1]} is ${role[0]}`, role: role[0], userRef: role[1] }),
+        JSON.stringify({
+          text: `${role[1]} is ${role[0]}`,
+          role: role[0],
+          userRef: role[1],
+        }),
       ]);
     }
     const steps: Array<[string, number | null]> = [
@@ -298,7 +394,13 @@ class IncidentFactory {
     ];
     for (const [to, at] of steps) {
       if (at === null) continue;
-      events.push([id, 'status-change', at, firstIc, JSON.stringify({ text: `Status changed to ${to}`, to })]);
+      events.push([
+        id,
+        'status-change',
+        at,
+        firstIc,
+        JSON.stringify({ text: `Status changed to ${to}`, to }),
+      ]);
     }
     if (r.chance(0.5)) {
       events.push([
@@ -306,7 +408,9 @@ class IncidentFactory {
         'note',
         (acknowledged ?? declared) + r.int(1, 30) * MIN,
         firstIc,
-        JSON.stringify({ text: 'Rolled back the last deploy; error rate dropping.' }),
+        JSON.stringify({
+          text: 'Rolled back the last deploy; error rate dropping.',
+        }),
       ]);
     }
   }
@@ -354,7 +458,9 @@ async function pgWriter(knex: Knex): Promise<Writer> {
   const sql = new Map(
     TABLES.map(t => [
       t,
-      `INSERT INTO ${t.name} (${t.columns.map(c => c[0]).join(', ')}) SELECT * FROM unnest(${t.columns
+      `INSERT INTO ${t.name} (${t.columns
+        .map(c => c[0])
+        .join(', ')}) SELECT * FROM unnest(${t.columns
         .map((c, i) => `$${i + 1}::${PG_ARRAY_TYPE[c[1]]}`)
         .join(', ')})`,
     ]),
@@ -369,7 +475,9 @@ async function pgWriter(knex: Knex): Promise<Writer> {
           const columns = table.columns.map(([, kind], c) =>
             rows.map(row => {
               const v = row[c];
-              return kind === 'ts' && v !== null ? new Date(v as number).toISOString() : v;
+              return kind === 'ts' && v !== null
+                ? new Date(v as number).toISOString()
+                : v;
             }),
           );
           await conn.query(sql.get(table)!, columns);
@@ -400,7 +508,9 @@ async function sqliteWriter(knex: Knex): Promise<Writer> {
     TABLES.map(t => [
       t,
       conn.prepare(
-        `INSERT INTO ${t.name} (${t.columns.map(c => c[0]).join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`,
+        `INSERT INTO ${t.name} (${t.columns
+          .map(c => c[0])
+          .join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`,
       ),
     ]),
   );
@@ -409,7 +519,9 @@ async function sqliteWriter(knex: Knex): Promise<Writer> {
     for (const table of TABLES) {
       const statement = statements.get(table)!;
       for (const row of current!.get(table)!) {
-        statement.run(...row.map(v => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+        statement.run(
+          ...row.map(v => (typeof v === 'boolean' ? (v ? 1 : 0) : v)),
+        );
       }
     }
   });
@@ -448,8 +560,6 @@ async function main() {
   } else if (reset) {
     removeSqliteFiles(options.database);
   }
-  fs.rmSync(metaFile(options), { force: true });
-
   const knex = connect(options);
   try {
     await knex.migrate.latest({ directory: MIGRATIONS_DIR });
@@ -459,13 +569,17 @@ async function main() {
         `${options.engine} database ${options.database} already holds ${count} incidents; pass --reset to start over`,
       );
     }
+    // The figures of an earlier generation no longer describe this database.
+    fs.rmSync(metaFile(options), { force: true });
 
     const where =
       options.engine === 'postgres'
         ? `${options.pgUrl}/${options.database}`
         : `bench/.data/${options.database}.sqlite`;
     console.log(
-      `Generating ${formatCount(options.incidents)} incidents into ${options.engine} ${where} (seed ${options.seed}, skew ${skew}, batch ${batchSize})`,
+      `Generating ${formatCount(options.incidents)} incidents into ${
+        options.engine
+      } ${where} (seed ${options.seed}, skew ${skew}, batch ${batchSize})`,
     );
     const factory = new IncidentFactory(options.seed, skew);
     console.log(
@@ -475,10 +589,18 @@ async function main() {
         .join(', ')}`,
     );
 
-    const writer = options.engine === 'postgres' ? await pgWriter(knex) : await sqliteWriter(knex);
-    const rows: Record<string, number> = Object.fromEntries(TABLES.map(t => [t.name, 0]));
+    const writer =
+      options.engine === 'postgres'
+        ? await pgWriter(knex)
+        : await sqliteWriter(knex);
+    const rows: Record<string, number> = Object.fromEntries(
+      TABLES.map(t => [t.name, 0]),
+    );
     const started = process.hrtime.bigint();
-    const progressEvery = Math.max(batchSize, Math.ceil(options.incidents / 20 / batchSize) * batchSize);
+    const progressEvery = Math.max(
+      batchSize,
+      Math.ceil(options.incidents / 20 / batchSize) * batchSize,
+    );
     let nextProgress = progressEvery;
     try {
       for (let done = 0; done < options.incidents; ) {
@@ -493,7 +615,13 @@ async function main() {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const total = Object.values(rows).reduce((a, b) => a + b, 0);
           console.log(
-            `  ${String(done).padStart(9)} incidents, ${String(total).padStart(10)} rows, ${seconds.toFixed(1)} s, ${Math.round(total / seconds)} rows/s, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+            `  ${String(done).padStart(9)} incidents, ${String(total).padStart(
+              10,
+            )} rows, ${seconds.toFixed(1)} s, ${Math.round(
+              total / seconds,
+            )} rows/s, rss ${Math.round(
+              process.memoryUsage().rss / 2 ** 20,
+            )} MiB`,
           );
         }
       }
@@ -529,9 +657,20 @@ async function main() {
     };
     fs.writeFileSync(metaFile(options), `${JSON.stringify(meta, null, 2)}\n`);
     console.log(
-      `Done: ${totalRows} rows (${TABLES.map(t => `${t.name} ${rows[t.name]}`).join(', ')}) in ${insertSeconds.toFixed(1)} s = ${Math.round(meta.rowsPerSecond)} rows/s, ${Math.round(meta.incidentsPerSecond)} incidents/s${analyzeSeconds ? `; VACUUM ANALYZE ${analyzeSeconds.toFixed(1)} s` : ''}`,
+      `Done: ${totalRows} rows (${TABLES.map(
+        t => `${t.name} ${rows[t.name]}`,
+      ).join(', ')}) in ${insertSeconds.toFixed(1)} s = ${Math.round(
+        meta.rowsPerSecond,
+      )} rows/s, ${Math.round(meta.incidentsPerSecond)} incidents/s${
+        analyzeSeconds ? `; VACUUM ANALYZE ${analyzeSeconds.toFixed(1)} s` : ''
+      }`,
     );
-    console.log(`Machine: ${machineSummary()}; load average ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `Machine: ${machineSummary()}; load average ${os
+        .loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await knex.destroy();
   }

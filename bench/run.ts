@@ -86,9 +86,16 @@ const METRIC_COLUMNS = [
 
 type Cursor = { at: Date; id: string };
 
-function cursorWhere(query: Knex.QueryBuilder, at: string, id: string, cursor: Cursor) {
+function cursorWhere(
+  query: Knex.QueryBuilder,
+  at: string,
+  id: string,
+  cursor: Cursor,
+) {
   query.where(w =>
-    w.where(at, '<', cursor.at).orWhere(w2 => w2.where(at, '=', cursor.at).andWhere(id, '<', cursor.id)),
+    w
+      .where(at, '<', cursor.at)
+      .orWhere(w2 => w2.where(at, '=', cursor.at).andWhere(id, '<', cursor.id)),
   );
 }
 
@@ -96,8 +103,16 @@ function cursorWhere(query: Knex.QueryBuilder, at: string, id: string, cursor: C
 const MAX_MERGED_RANGES = 200;
 
 /** One entity's (or, past MAX_MERGED_RANGES, all refs') index range, cut to a page. */
-function entityRange(knex: Knex, refs: string[], limit: number, cursor?: Cursor) {
-  const q = knex('incident_entities as e').select('e.incident_id', 'e.declared_at');
+function entityRange(
+  knex: Knex,
+  refs: string[],
+  limit: number,
+  cursor?: Cursor,
+) {
+  const q = knex('incident_entities as e').select(
+    'e.incident_id',
+    'e.declared_at',
+  );
   if (refs.length === 1) q.where('e.entity_ref', refs[0]);
   else q.whereIn('e.entity_ref', refs);
   if (cursor) cursorWhere(q, 'e.declared_at', 'e.incident_id', cursor);
@@ -115,12 +130,25 @@ function entityRange(knex: Knex, refs: string[], limit: number, cursor?: Cursor)
  * range per ref, each cut to a page, merged with UNION ALL, de-duplicated and
  * cut again.
  */
-function listIdQuery(knex: Knex, refs: string[], limit: number, cursor?: Cursor) {
+function listIdQuery(
+  knex: Knex,
+  refs: string[],
+  limit: number,
+  cursor?: Cursor,
+) {
   if (refs.length === 1) return entityRange(knex, refs, limit, cursor);
   const arms =
     refs.length <= MAX_MERGED_RANGES
-      ? refs.map((ref, n) => knex.select('incident_id', 'declared_at').from(entityRange(knex, [ref], limit, cursor).as(`r${n}`)))
-      : [knex.select('incident_id', 'declared_at').from(entityRange(knex, refs, limit, cursor).as('r0'))];
+      ? refs.map((ref, n) =>
+          knex
+            .select('incident_id', 'declared_at')
+            .from(entityRange(knex, [ref], limit, cursor).as(`r${n}`)),
+        )
+      : [
+          knex
+            .select('incident_id', 'declared_at')
+            .from(entityRange(knex, refs, limit, cursor).as('r0')),
+        ];
   const merged = arms.length === 1 ? arms[0] : arms[0].unionAll(arms.slice(1));
   return knex
     .distinct('incident_id', 'declared_at')
@@ -136,19 +164,39 @@ function listIdQuery(knex: Knex, refs: string[], limit: number, cursor?: Cursor)
  * The store's list query for entity refs: the page's ids (listIdQuery), then
  * the incident rows by id. Returns the incident rows in page order (limit + 1).
  */
-async function rawListQuery(knex: Knex, refs: string[], limit: number, cursor?: Cursor) {
-  const idRows: Array<{ incident_id: string }> = await listIdQuery(knex, refs, limit, cursor);
+async function rawListQuery(
+  knex: Knex,
+  refs: string[],
+  limit: number,
+  cursor?: Cursor,
+) {
+  const idRows: Array<{ incident_id: string }> = await listIdQuery(
+    knex,
+    refs,
+    limit,
+    cursor,
+  );
   const page = idRows.slice(0, limit).map(r => r.incident_id);
-  const rows: Array<{ id: string }> = page.length ? await knex('incidents').whereIn('id', page) : [];
+  const rows: Array<{ id: string }> = page.length
+    ? await knex('incidents').whereIn('id', page)
+    : [];
   const byId = new Map(rows.map(r => [r.id, r]));
-  return [...page.map(id => byId.get(id)!), ...idRows.slice(limit).map(r => ({ id: r.incident_id }))];
+  return [
+    ...page.map(id => byId.get(id)!),
+    ...idRows.slice(limit).map(r => ({ id: r.incident_id })),
+  ];
 }
 
 /**
  * The shape named in the issue and used by the first version of the store: a
  * semi-join from incidents, ordered by incidents.declared_at. Kept as a reference.
  */
-function semiJoinListQuery(knex: Knex, refs: string[], limit: number, cursor?: Cursor) {
+function semiJoinListQuery(
+  knex: Knex,
+  refs: string[],
+  limit: number,
+  cursor?: Cursor,
+) {
   const query = knex('incidents as i')
     .select('i.*')
     .whereExists(sub =>
@@ -172,7 +220,10 @@ async function rawHydrate(knex: Knex, ids: string[]) {
   if (!ids.length) return [[], []];
   return Promise.all([
     knex('incident_entities').whereIn('incident_id', ids).orderBy('entity_ref'),
-    knex('incident_roles').whereIn('incident_id', ids).whereNull('released_at').orderBy('id'),
+    knex('incident_roles')
+      .whereIn('incident_id', ids)
+      .whereNull('released_at')
+      .orderBy('id'),
   ]);
 }
 
@@ -180,7 +231,12 @@ async function rawHydrate(knex: Knex, ids: string[]) {
 function rawMetricsQuery(knex: Knex, refs: string[]) {
   return knex('incidents as i')
     .select(...METRIC_COLUMNS)
-    .whereIn('i.id', knex('incident_entities as e').select('e.incident_id').whereIn('e.entity_ref', refs));
+    .whereIn(
+      'i.id',
+      knex('incident_entities as e')
+        .select('e.incident_id')
+        .whereIn('e.entity_ref', refs),
+    );
 }
 
 /** The metrics query in the issue's semi-join shape (the first version of the store). */
@@ -196,7 +252,6 @@ function semiJoinMetricsQuery(knex: Knex, refs: string[]) {
     );
 }
 
-
 /** A timestamp as the driver returns it (Date on PostgreSQL, epoch ms on SQLite) as ISO-8601. */
 function toIsoString(value: Date | number | string): string {
   if (value instanceof Date) return value.toISOString();
@@ -210,7 +265,10 @@ function toIsoString(value: Date | number | string): string {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const AUTHORIZATION = mockCredentials.user.header('user:default/responder-001');
 
-function httpGetOnce(port: number, pathAndQuery: string): Promise<{ status: number; body: string }> {
+function httpGetOnce(
+  port: number,
+  pathAndQuery: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -225,12 +283,21 @@ function httpGetOnce(port: number, pathAndQuery: string): Promise<{ status: numb
       res => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timeout: GET ${pathAndQuery}`)));
-    req.on('error', error => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+    req.on('timeout', () =>
+      req.destroy(new Error(`timeout: GET ${pathAndQuery}`)),
+    );
+    req.on('error', error =>
+      reject(Object.assign(error, { reusedSocket: req.reusedSocket })),
+    );
     req.end();
   });
 }
@@ -240,7 +307,10 @@ function httpGetOnce(port: number, pathAndQuery: string): Promise<{ status: numb
  * just as it was reused fails at once with ECONNRESET; that request is sent
  * again, once, as Node's documentation recommends.
  */
-async function httpGet(port: number, pathAndQuery: string): Promise<{ status: number; body: string }> {
+async function httpGet(
+  port: number,
+  pathAndQuery: string,
+): Promise<{ status: number; body: string }> {
   try {
     return await httpGetOnce(port, pathAndQuery);
   } catch (error) {
@@ -255,7 +325,9 @@ async function httpGet(port: number, pathAndQuery: string): Promise<{ status: nu
 async function getJson(port: number, pathAndQuery: string): Promise<any> {
   const res = await httpGet(port, pathAndQuery);
   if (res.status !== 200) {
-    throw new Error(`GET ${pathAndQuery} answered ${res.status}: ${res.body.slice(0, 500)}`);
+    throw new Error(
+      `GET ${pathAndQuery} answered ${res.status}: ${res.body.slice(0, 500)}`,
+    );
   }
   return JSON.parse(res.body);
 }
@@ -273,7 +345,13 @@ interface Stats {
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  const at = (p: number) =>
+    sorted[
+      Math.min(
+        sorted.length - 1,
+        Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+      )
+    ];
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
   return { n: sorted.length, p50: at(50), p95: at(95), p99: at(99), mean };
 }
@@ -297,21 +375,35 @@ interface Result {
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
-async function measure(c: Case, opts: { iterations: number; warmup: number; budgetMs: number }): Promise<Result> {
+async function measure(
+  c: Case,
+  opts: { iterations: number; warmup: number; budgetMs: number },
+): Promise<Result> {
   const started = process.hrtime.bigint();
   for (let i = 0; i < opts.warmup && ms(started) < opts.budgetMs / 4; i++) {
     for (const [, fn] of c.timers) await fn();
   }
-  const samples = new Map<TimerName, number[]>(c.timers.map(([name]) => [name, []]));
+  const samples = new Map<TimerName, number[]>(
+    c.timers.map(([name]) => [name, []]),
+  );
   // Interleaved, so that every variant sees the same cache state and the same background load.
-  for (let i = 0; i < opts.iterations && (i < 5 || ms(started) < opts.budgetMs); i++) {
+  for (
+    let i = 0;
+    i < opts.iterations && (i < 5 || ms(started) < opts.budgetMs);
+    i++
+  ) {
     for (const [name, fn] of c.timers) {
       const t = process.hrtime.bigint();
       await fn();
       samples.get(name)!.push(ms(t));
     }
   }
-  return { c, stats: Object.fromEntries([...samples].map(([name, list]) => [name, stats(list)])) };
+  return {
+    c,
+    stats: Object.fromEntries(
+      [...samples].map(([name, list]) => [name, stats(list)]),
+    ),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -322,16 +414,21 @@ function fmt(n: number): string {
   return n.toFixed(2);
 }
 
-async function explain(knex: Knex, engine: string, query: Knex.QueryBuilder): Promise<string> {
+async function explain(
+  knex: Knex,
+  engine: string,
+  query: Knex.QueryBuilder,
+): Promise<string> {
   const { sql, bindings } = query.toSQL();
   if (engine === 'postgres') {
-    const { rows } = await knex.raw(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, bindings as Knex.RawBinding[]);
+    const { rows } = await knex.raw(
+      `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
+      bindings as Knex.RawBinding[],
+    );
     return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
   }
-  const rows: Array<{ id: number; parent: number; detail: string }> = await knex.raw(
-    `EXPLAIN QUERY PLAN ${sql}`,
-    bindings as Knex.RawBinding[],
-  );
+  const rows: Array<{ id: number; parent: number; detail: string }> =
+    await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as Knex.RawBinding[]);
   const depth = new Map<number, number>([[0, 0]]);
   return rows
     .map(r => {
@@ -342,7 +439,14 @@ async function explain(knex: Knex, engine: string, query: Knex.QueryBuilder): Pr
     .join('\n');
 }
 
-const STORE_FILE = path.join(REPO_ROOT, 'plugins', 'majorops-backend', 'src', 'database', 'DatabaseIncidentStore.ts');
+const STORE_FILE = path.join(
+  REPO_ROOT,
+  'plugins',
+  'majorops-backend',
+  'src',
+  'database',
+  'DatabaseIncidentStore.ts',
+);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2), {
@@ -359,9 +463,13 @@ async function main() {
     return;
   }
   const options = commonOptions(args);
-  const iterations = Math.max(5, Math.min(10_000, Number(args.iterations ?? 200)));
+  const iterations = Math.max(
+    5,
+    Math.min(10_000, Number(args.iterations ?? 200)),
+  );
   const warmup = Math.max(0, Math.min(1_000, Number(args.warmup ?? 20)));
-  const budgetMs = Math.max(5, Math.min(1_800, Number(args['case-seconds'] ?? 60))) * 1000;
+  const budgetMs =
+    Math.max(5, Math.min(1_800, Number(args['case-seconds'] ?? 60))) * 1000;
   const limit = Math.max(1, Math.min(200, Number(args.limit ?? 25)));
   const withReference = !args['no-reference'];
   const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -369,22 +477,33 @@ async function main() {
   const meta: GenerationMeta | undefined = fs.existsSync(metaFile(options))
     ? JSON.parse(fs.readFileSync(metaFile(options), 'utf8'))
     : undefined;
-  const storeHash = createHash('sha256').update(fs.readFileSync(STORE_FILE)).digest('hex').slice(0, 12);
+  const storeHash = createHash('sha256')
+    .update(fs.readFileSync(STORE_FILE))
+    .digest('hex')
+    .slice(0, 12);
 
   const knex = connect(options);
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   try {
     const hasTable = await knex.schema.hasTable('incidents');
-    const [{ count }] = hasTable ? await knex('incidents').count({ count: '*' }) : [{ count: 0 }];
+    const [{ count }] = hasTable
+      ? await knex('incidents').count({ count: '*' })
+      : [{ count: 0 }];
     const total = Number(count);
     if (!total) {
-      throw new Error(`No incidents in ${options.engine} database ${options.database}; run bench/generate.ts first`);
+      throw new Error(
+        `No incidents in ${options.engine} database ${options.database}; run bench/generate.ts first`,
+      );
     }
     if (args.incidents !== undefined && Number(args.incidents) !== total) {
-      log(`Note: --incidents ${args.incidents} given, but the database holds ${total}; measuring ${total}`);
+      log(
+        `Note: --incidents ${args.incidents} given, but the database holds ${total}; measuring ${total}`,
+      );
     }
     if (args.seed !== undefined && meta && meta.seed !== Number(args.seed)) {
-      log(`Note: --seed ${args.seed} given, but the data was generated with seed ${meta.seed}`);
+      log(
+        `Note: --seed ${args.seed} given, but the data was generated with seed ${meta.seed}`,
+      );
     }
     let serverVersion: string;
     if (options.engine === 'postgres') {
@@ -407,7 +526,8 @@ async function main() {
           { column: 'entity_ref', order: 'asc' },
         ])
     ).map((r: any) => ({ entity_ref: r.entity_ref, n: Number(r.n) }));
-    const pickAt = (index: number) => counts[Math.max(0, Math.min(counts.length - 1, index))];
+    const pickAt = (index: number) =>
+      counts[Math.max(0, Math.min(counts.length - 1, index))];
     const samples = [
       { label: 'hot', ...pickAt(0) },
       { label: 'warm', ...pickAt(19) },
@@ -418,15 +538,31 @@ async function main() {
     // catalog), so the store gets a list of 41 refs. One typical (the median
     // entity's) and the worst (the hot entity's).
     const entities = benchEntities();
-    const systemOf = (ref: string) => entities.find(e => e.ref === ref)?.systemRef ?? 'system:default/sys-01';
-    const systems: Array<{ label: string; ref: string; refs: string[]; incidents: number }> = [];
+    const systemOf = (ref: string) =>
+      entities.find(e => e.ref === ref)?.systemRef ?? 'system:default/sys-01';
+    const systems: Array<{
+      label: string;
+      ref: string;
+      refs: string[];
+      incidents: number;
+    }> = [];
     for (const [label, ref] of [
       ['system', systemOf(samples[2].entity_ref)],
       ['hot system', systemOf(samples[0].entity_ref)],
     ]) {
-      const refs = [ref, ...entities.filter(e => e.systemRef === ref).map(e => e.ref)];
-      const [{ n }] = await knex('incident_entities').countDistinct({ n: 'incident_id' }).whereIn('entity_ref', refs);
-      systems.push({ label: `${label} (${refs.length} refs)`, ref, refs, incidents: Number(n) });
+      const refs = [
+        ref,
+        ...entities.filter(e => e.systemRef === ref).map(e => e.ref),
+      ];
+      const [{ n }] = await knex('incident_entities')
+        .countDistinct({ n: 'incident_id' })
+        .whereIn('entity_ref', refs);
+      systems.push({
+        label: `${label} (${refs.length} refs)`,
+        ref,
+        refs,
+        incidents: Number(n),
+      });
     }
 
     // What the in-memory catalog mock costs the system rows (the router asks it
@@ -436,7 +572,10 @@ async function main() {
     for (let i = 0; i < 30; i++) {
       const t = process.hrtime.bigint();
       await catalogMock.getEntities(
-        { filter: { 'relations.partOf': systems[0].ref }, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+        {
+          filter: { 'relations.partOf': systems[0].ref },
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
         { credentials: mockCredentials.user() },
       );
       if (i >= 10) catalogSamples.push(ms(t));
@@ -457,25 +596,46 @@ async function main() {
     // Slow cases leave the connection idle for seconds between requests; keep it
     // open rather than race Node's 5 s keep-alive timeout.
     backend.server.keepAliveTimeout = 600_000;
-    log(`Plugin up in ${ms(startedAt).toFixed(0)} ms, HTTP on port ${port} (requests go to 127.0.0.1)`);
+    log(
+      `Plugin up in ${ms(startedAt).toFixed(
+        0,
+      )} ms, HTTP on port ${port} (requests go to 127.0.0.1)`,
+    );
 
     const targets = [
-      ...samples.map(s => ({ label: s.label, ref: s.entity_ref, refs: [s.entity_ref], incidents: s.n })),
+      ...samples.map(s => ({
+        label: s.label,
+        ref: s.entity_ref,
+        refs: [s.entity_ref],
+        incidents: s.n,
+      })),
       ...systems,
     ];
     const cases: Case[] = [];
-    const ids = (rows: Array<{ id: string }>) => rows.slice(0, limit).map(r => r.id);
+    const ids = (rows: Array<{ id: string }>) =>
+      rows.slice(0, limit).map(r => r.id);
     for (const t of targets) {
       const q = `entityRef=${encodeURIComponent(t.ref)}`;
-      const pages: Array<{ endpoint: Case['endpoint']; path: string; cursor?: Cursor }> = [
-        { endpoint: 'list', path: `/api/majorops/incidents?${q}&limit=${limit}` },
+      const pages: Array<{
+        endpoint: Case['endpoint'];
+        path: string;
+        cursor?: Cursor;
+      }> = [
+        {
+          endpoint: 'list',
+          path: `/api/majorops/incidents?${q}&limit=${limit}`,
+        },
       ];
       const first = await getJson(port, pages[0].path);
       if (first.nextCursor) {
-        const [at, id] = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString('utf8'));
+        const [at, id] = JSON.parse(
+          Buffer.from(first.nextCursor, 'base64url').toString('utf8'),
+        );
         pages.push({
           endpoint: 'list, page 2',
-          path: `/api/majorops/incidents?${q}&limit=${limit}&cursor=${encodeURIComponent(first.nextCursor)}`,
+          path: `/api/majorops/incidents?${q}&limit=${limit}&cursor=${encodeURIComponent(
+            first.nextCursor,
+          )}`,
           cursor: { at: new Date(at), id },
         });
       }
@@ -491,10 +651,15 @@ async function main() {
           .offset(Math.floor(t.incidents / 2))
           .limit(1);
         const at = toIsoString(mid.declared_at);
-        const deepCursor = Buffer.from(JSON.stringify([at, mid.incident_id]), 'utf8').toString('base64url');
+        const deepCursor = Buffer.from(
+          JSON.stringify([at, mid.incident_id]),
+          'utf8',
+        ).toString('base64url');
         pages.push({
           endpoint: 'list, deep page',
-          path: `/api/majorops/incidents?${q}&limit=${limit}&cursor=${encodeURIComponent(deepCursor)}`,
+          path: `/api/majorops/incidents?${q}&limit=${limit}&cursor=${encodeURIComponent(
+            deepCursor,
+          )}`,
           cursor: { at: new Date(at), id: mid.incident_id },
         });
       }
@@ -502,40 +667,85 @@ async function main() {
         // Check that the API and the raw queries agree before timing anything.
         const api = await getJson(port, page.path);
         const raw = await rawListQuery(knex, t.refs, limit, page.cursor);
-        const reference: Array<{ id: string }> = await semiJoinListQuery(knex, t.refs, limit, page.cursor);
+        const reference: Array<{ id: string }> = await semiJoinListQuery(
+          knex,
+          t.refs,
+          limit,
+          page.cursor,
+        );
         const apiIds = api.items.map((i: { id: string }) => i.id).join(',');
-        if (apiIds !== ids(raw).join(',') || apiIds !== ids(reference).join(',') || Boolean(api.nextCursor) !== raw.length > limit) {
-          throw new Error(`API and raw queries disagree on ${page.endpoint} of ${t.ref}`);
+        if (
+          apiIds !== ids(raw).join(',') ||
+          apiIds !== ids(reference).join(',') ||
+          Boolean(api.nextCursor) !== raw.length > limit
+        ) {
+          throw new Error(
+            `API and raw queries disagree on ${page.endpoint} of ${t.ref}`,
+          );
         }
         const timers: Case['timers'] = [
           ['api', () => getJson(port, page.path)],
           ['raw', () => rawListQuery(knex, t.refs, limit, page.cursor)],
-          ['raw+hydrate', async () => rawHydrate(knex, ids(await rawListQuery(knex, t.refs, limit, page.cursor)))],
+          [
+            'raw+hydrate',
+            async () =>
+              rawHydrate(
+                knex,
+                ids(await rawListQuery(knex, t.refs, limit, page.cursor)),
+              ),
+          ],
         ];
-        if (withReference) timers.push(['semi-join', () => semiJoinListQuery(knex, t.refs, limit, page.cursor)]);
-        cases.push({ endpoint: page.endpoint, label: t.label, ref: t.ref, incidents: t.incidents, timers });
+        if (withReference)
+          timers.push([
+            'semi-join',
+            () => semiJoinListQuery(knex, t.refs, limit, page.cursor),
+          ]);
+        cases.push({
+          endpoint: page.endpoint,
+          label: t.label,
+          ref: t.ref,
+          incidents: t.incidents,
+          timers,
+        });
       }
     }
     for (const t of targets) {
-      const path = `/api/majorops/metrics?entityRef=${encodeURIComponent(t.ref)}`;
+      const path = `/api/majorops/metrics?entityRef=${encodeURIComponent(
+        t.ref,
+      )}`;
       const metrics = await getJson(port, path);
       const rawRows = await rawMetricsQuery(knex, t.refs);
-      if (metrics.all.total !== rawRows.length || rawRows.length !== t.incidents) {
-        throw new Error(`metrics of ${t.ref}: API total ${metrics.all.total}, raw rows ${rawRows.length}, expected ${t.incidents}`);
+      if (
+        metrics.all.total !== rawRows.length ||
+        rawRows.length !== t.incidents
+      ) {
+        throw new Error(
+          `metrics of ${t.ref}: API total ${metrics.all.total}, raw rows ${rawRows.length}, expected ${t.incidents}`,
+        );
       }
       const timers: Case['timers'] = [
         ['api', () => getJson(port, path)],
         ['raw', () => rawMetricsQuery(knex, t.refs)],
       ];
-      if (withReference) timers.push(['semi-join', () => semiJoinMetricsQuery(knex, t.refs)]);
-      cases.push({ endpoint: 'metrics', label: t.label, ref: t.ref, incidents: t.incidents, timers });
+      if (withReference)
+        timers.push(['semi-join', () => semiJoinMetricsQuery(knex, t.refs)]);
+      cases.push({
+        endpoint: 'metrics',
+        label: t.label,
+        ref: t.ref,
+        incidents: t.incidents,
+        timers,
+      });
     }
 
     // The floor under every API figure: the same HTTP path without the database.
     const floors: Array<[string, Stats]> = [];
     for (const [name, route] of [
       ['GET /health (no auth, no database)', '/api/majorops/health'],
-      ['GET /severity-matrix (auth + permission check, no database)', '/api/majorops/severity-matrix'],
+      [
+        'GET /severity-matrix (auth + permission check, no database)',
+        '/api/majorops/severity-matrix',
+      ],
     ]) {
       for (let i = 0; i < 50; i++) await getJson(port, route);
       const floorSamples: number[] = [];
@@ -555,7 +765,17 @@ async function main() {
       const { api, raw } = r.stats as Record<TimerName, Stats>;
       const semi = r.stats['semi-join'];
       log(
-        `  ${c.endpoint.padEnd(15)} ${c.label.padEnd(22)} n=${String(api.n).padStart(4)}  API p50 ${fmt(api.p50)} p95 ${fmt(api.p95)} ms | raw p50 ${fmt(raw.p50)} p95 ${fmt(raw.p95)} ms | ×${(api.p50 / raw.p50).toFixed(2)} / ×${(api.p95 / raw.p95).toFixed(2)}${semi ? ` | semi-join p50 ${fmt(semi.p50)} p95 ${fmt(semi.p95)} ms` : ''}`,
+        `  ${c.endpoint.padEnd(15)} ${c.label.padEnd(22)} n=${String(
+          api.n,
+        ).padStart(4)}  API p50 ${fmt(api.p50)} p95 ${fmt(
+          api.p95,
+        )} ms | raw p50 ${fmt(raw.p50)} p95 ${fmt(raw.p95)} ms | ×${(
+          api.p50 / raw.p50
+        ).toFixed(2)} / ×${(api.p95 / raw.p95).toFixed(2)}${
+          semi
+            ? ` | semi-join p50 ${fmt(semi.p50)} p95 ${fmt(semi.p95)} ms`
+            : ''
+        }`,
       );
     }
     const loadAfter = os.loadavg();
@@ -570,27 +790,40 @@ async function main() {
         ]);
       }
       for (const t of [targets[0], targets[1], targets[4]]) {
-        plans.push([`metrics, ${t.label} (\`${t.ref}\`)`, await explain(knex, options.engine, rawMetricsQuery(knex, t.refs))]);
+        plans.push([
+          `metrics, ${t.label} (\`${t.ref}\`)`,
+          await explain(knex, options.engine, rawMetricsQuery(knex, t.refs)),
+        ]);
       }
       if (withReference) {
         plans.push([
           `reference: semi-join list, warm (\`${targets[1].ref}\`)`,
-          await explain(knex, options.engine, semiJoinListQuery(knex, targets[1].refs, limit)),
+          await explain(
+            knex,
+            options.engine,
+            semiJoinListQuery(knex, targets[1].refs, limit),
+          ),
         ]);
       }
     }
 
     // -------------------------------------------------------------------------
-    const title = `${options.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${formatCount(total)} incidents`;
+    const title = `${
+      options.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'
+    }, ${formatCount(total)} incidents`;
     const lines: string[] = [];
     lines.push(`# MajorOps API benchmark: ${title}`);
     lines.push('');
-    lines.push(`- Measured: ${new Date().toISOString()} on ${machineSummary()}`);
+    lines.push(
+      `- Measured: ${new Date().toISOString()} on ${machineSummary()}`,
+    );
     lines.push(
       `- ${serverVersion}, Node ${process.version}, database \`${options.database}\`; DatabaseIncidentStore.ts sha256 \`${storeHash}\``,
     );
     lines.push(
-      `- Load average (1/5/15 min) before timing: ${loadBefore.map(l => l.toFixed(2)).join(' / ')}, after: ${loadAfter
+      `- Load average (1/5/15 min) before timing: ${loadBefore
+        .map(l => l.toFixed(2))
+        .join(' / ')}, after: ${loadAfter
         .map(l => l.toFixed(2))
         .join(' / ')} (the machine is shared; other work inflates the figures)`,
     );
@@ -599,11 +832,25 @@ async function main() {
         .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
         .join(', ');
       lines.push(
-        `- Data: seed ${meta.seed}, Zipf skew ${meta.skew}; ${rows}. Generated in ${meta.insertSeconds.toFixed(0)} s: **${Math.round(meta.rowsPerSecond).toLocaleString('en-US')} rows/s** (${Math.round(meta.incidentsPerSecond).toLocaleString('en-US')} incidents/s)${meta.analyzeSeconds ? `, then VACUUM ANALYZE ${meta.analyzeSeconds.toFixed(0)} s` : ''}`,
+        `- Data: seed ${meta.seed}, Zipf skew ${
+          meta.skew
+        }; ${rows}. Generated in ${meta.insertSeconds.toFixed(
+          0,
+        )} s: **${Math.round(meta.rowsPerSecond).toLocaleString(
+          'en-US',
+        )} rows/s** (${Math.round(meta.incidentsPerSecond).toLocaleString(
+          'en-US',
+        )} incidents/s)${
+          meta.analyzeSeconds
+            ? `, then VACUUM ANALYZE ${meta.analyzeSeconds.toFixed(0)} s`
+            : ''
+        }`,
       );
     }
     lines.push(
-      `- Per case: ${warmup} warm-up rounds, then up to ${iterations} timed rounds (budget ${budgetMs / 1000} s per case; n below), sequential, one keep-alive connection; API and raw variants interleaved in every round. Page size ${limit}.`,
+      `- Per case: ${warmup} warm-up rounds, then up to ${iterations} timed rounds (budget ${
+        budgetMs / 1000
+      } s per case; n below), sequential, one keep-alive connection; API and raw variants interleaved in every round. Page size ${limit}.`,
     );
     lines.push('');
     lines.push(
@@ -614,31 +861,65 @@ async function main() {
     for (const r of results) {
       const { api, raw } = r.stats as Record<TimerName, Stats>;
       lines.push(
-        `| ${r.c.endpoint} | ${r.c.label} \`${r.c.ref}\` | ${r.c.incidents.toLocaleString('en-US')} | ${api.n} | ${fmt(api.p50)} | ${fmt(api.p95)} | ${fmt(api.p99)} | ${fmt(raw.p50)} | ${fmt(raw.p95)} | ${fmt(raw.p99)} | ${(api.p50 / raw.p50).toFixed(2)}× | ${(api.p95 / raw.p95).toFixed(2)}× | ${Math.round(1000 / api.mean)} | ${pair(r.stats['raw+hydrate'])} | ${pair(r.stats['semi-join'])} |`,
+        `| ${r.c.endpoint} | ${r.c.label} \`${
+          r.c.ref
+        }\` | ${r.c.incidents.toLocaleString('en-US')} | ${api.n} | ${fmt(
+          api.p50,
+        )} | ${fmt(api.p95)} | ${fmt(api.p99)} | ${fmt(raw.p50)} | ${fmt(
+          raw.p95,
+        )} | ${fmt(raw.p99)} | ${(api.p50 / raw.p50).toFixed(2)}× | ${(
+          api.p95 / raw.p95
+        ).toFixed(2)}× | ${Math.round(1000 / api.mean)} | ${pair(
+          r.stats['raw+hydrate'],
+        )} | ${pair(r.stats['semi-join'])} |`,
       );
     }
     lines.push('');
     lines.push(
-      `Times in ms. **raw**: the query shapes the store runs now, on the same knex client, without HTTP: for a list page the id query on \`incident_entities\` (ordered by its \`declared_at, incident_id\` copy, limit 26; for several refs one such range per ref, merged with UNION ALL, de-duplicated and cut again) plus the incident rows by id; for metrics the milestone columns with \`i.id IN (select incident_id from incident_entities where entity_ref in …)\`. **raw+hydrate** adds the two queries the store runs to load the page's entities and roles, i.e. all the database work of a list request. **semi-join**: the single-query shape named in the issue (\`where exists (… incident_entities …) order by i.declared_at desc, i.id desc limit 26\`), for reference. **API**: HTTP on 127.0.0.1 with mock auth and permissions, validation, the store's queries, row mapping (for metrics the aggregation in JS) and JSON. System rows also include the router's catalog lookup, answered here by the in-memory catalog mock: p50 ${fmt(catalogLookup.p50)} ms, p95 ${fmt(catalogLookup.p95)} ms per lookup measured on its own (a real catalog answers over HTTP).`,
+      `Times in ms. **raw**: the query shapes the store runs now, on the same knex client, without HTTP: for a list page the id query on \`incident_entities\` (ordered by its \`declared_at, incident_id\` copy, limit 26; for several refs one such range per ref, merged with UNION ALL, de-duplicated and cut again) plus the incident rows by id; for metrics the milestone columns with \`i.id IN (select incident_id from incident_entities where entity_ref in …)\`. **raw+hydrate** adds the two queries the store runs to load the page's entities and roles, i.e. all the database work of a list request. **semi-join**: the single-query shape named in the issue (\`where exists (… incident_entities …) order by i.declared_at desc, i.id desc limit 26\`), for reference. **API**: HTTP on 127.0.0.1 with mock auth and permissions, validation, the store's queries, row mapping (for metrics the aggregation in JS) and JSON. System rows also include the router's catalog lookup, answered here by the in-memory catalog mock: p50 ${fmt(
+        catalogLookup.p50,
+      )} ms, p95 ${fmt(
+        catalogLookup.p95,
+      )} ms per lookup measured on its own (a real catalog answers over HTTP).`,
     );
     lines.push('');
     lines.push(
       `HTTP floor, same server and connection (500 requests each): ${floors
-        .map(([name, f]) => `${name} p50 ${fmt(f.p50)} ms, p95 ${fmt(f.p95)} ms`)
+        .map(
+          ([name, f]) => `${name} p50 ${fmt(f.p50)} ms, p95 ${fmt(f.p95)} ms`,
+        )
         .join('; ')}.`,
     );
     lines.push('');
     const single = results.filter(r => !r.c.label.includes('system'));
-    const worstRatio = Math.max(...single.map(r => r.stats.api!.p95 / r.stats.raw!.p95));
-    const worstListP95 = Math.max(...single.filter(r => r.c.endpoint !== 'metrics').map(r => r.stats.api!.p95));
-    const worstMetricsP95 = Math.max(...single.filter(r => r.c.endpoint === 'metrics').map(r => r.stats.api!.p95));
+    const worstRatio = Math.max(
+      ...single.map(r => r.stats.api!.p95 / r.stats.raw!.p95),
+    );
+    const worstListP95 = Math.max(
+      ...single
+        .filter(r => r.c.endpoint !== 'metrics')
+        .map(r => r.stats.api!.p95),
+    );
+    const worstMetricsP95 = Math.max(
+      ...single
+        .filter(r => r.c.endpoint === 'metrics')
+        .map(r => r.stats.api!.p95),
+    );
     lines.push(
-      `Goal (reported, not asserted): API/raw ≤ 2× and p95 ≤ 20 ms on PostgreSQL at 1M. Over single entities here: worst API/raw p95 ratio ${worstRatio.toFixed(2)}×; worst list p95 ${fmt(worstListP95)} ms; worst metrics p95 ${fmt(worstMetricsP95)} ms.`,
+      `Goal (reported, not asserted): API/raw ≤ 2× and p95 ≤ 20 ms on PostgreSQL at 1M. Over single entities here: worst API/raw p95 ratio ${worstRatio.toFixed(
+        2,
+      )}×; worst list p95 ${fmt(worstListP95)} ms; worst metrics p95 ${fmt(
+        worstMetricsP95,
+      )} ms.`,
     );
     if (plans.length) {
       lines.push('');
       lines.push(
-        `## Query plans (${options.engine === 'postgres' ? 'EXPLAIN (ANALYZE, BUFFERS), run after the timed rounds' : 'EXPLAIN QUERY PLAN'})`,
+        `## Query plans (${
+          options.engine === 'postgres'
+            ? 'EXPLAIN (ANALYZE, BUFFERS), run after the timed rounds'
+            : 'EXPLAIN QUERY PLAN'
+        })`,
       );
       for (const [name, plan] of plans) {
         lines.push('');
@@ -652,7 +933,10 @@ async function main() {
     const markdown = `${lines.join('\n')}\n`;
     process.stdout.write(markdown);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    const file = path.join(RESULTS_DIR, `${options.engine}-${formatCount(total)}.md`);
+    const file = path.join(
+      RESULTS_DIR,
+      `${options.engine}-${formatCount(total)}.md`,
+    );
     fs.writeFileSync(`${file}.tmp`, markdown);
     fs.renameSync(`${file}.tmp`, file);
     log(`Wrote ${path.relative(process.cwd(), file)}`);
@@ -664,7 +948,16 @@ async function main() {
 }
 
 main().catch(error => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  const expected =
+    error instanceof Error &&
+    /^(--|Unknown argument|No incidents)/.test(error.message);
+  console.error(
+    error instanceof Error
+      ? expected
+        ? error.message
+        : error.stack ?? error.message
+      : error,
+  );
   // Explicitly: the backend's beforeExit handler would otherwise exit with 0.
   process.exit(1);
 });

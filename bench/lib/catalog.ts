@@ -31,7 +31,9 @@ export function benchEntities(): BenchEntity[] {
   const out: BenchEntity[] = [];
   for (let i = 0; i < ENTITY_COUNT; i++) {
     const isComponent = i < COMPONENTS;
-    const name = isComponent ? `svc-${pad(i + 1, 4)}` : `db-${pad(i - COMPONENTS + 1, 3)}`;
+    const name = isComponent
+      ? `svc-${pad(i + 1, 4)}`
+      : `db-${pad(i - COMPONENTS + 1, 3)}`;
     const kind = isComponent ? 'Component' : 'Resource';
     out.push({
       ref: `${kind.toLowerCase()}:default/${name}`,
@@ -50,7 +52,12 @@ export function catalogEntities(): Entity[] {
     apiVersion: 'backstage.io/v1alpha1',
     kind: e.kind,
     metadata: { name: e.name, namespace: 'default' },
-    spec: { owner: e.ownerRef, system: e.systemRef, type: 'service', lifecycle: 'production' },
+    spec: {
+      owner: e.ownerRef,
+      system: e.systemRef,
+      type: 'service',
+      lifecycle: 'production',
+    },
     relations: [
       { type: 'ownedBy', targetRef: e.ownerRef },
       { type: 'partOf', targetRef: e.systemRef },
@@ -62,7 +69,12 @@ export function catalogEntities(): Entity[] {
       kind: 'System',
       metadata: { name: `sys-${pad(s, 2)}`, namespace: 'default' },
       spec: { owner: `group:default/team-${pad(((s - 1) % GROUPS) + 1, 2)}` },
-      relations: [{ type: 'ownedBy', targetRef: `group:default/team-${pad(((s - 1) % GROUPS) + 1, 2)}` }],
+      relations: [
+        {
+          type: 'ownedBy',
+          targetRef: `group:default/team-${pad(((s - 1) % GROUPS) + 1, 2)}`,
+        },
+      ],
     });
   }
   for (let g = 1; g <= GROUPS; g++) {

@@ -51,7 +51,11 @@ export function parseArgs(
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match || !(match[1] in spec)) {
-      throw new Error(`Unknown argument ${arg}; known: ${Object.keys(spec).map(k => `--${k}`).join(' ')}`);
+      throw new Error(
+        `Unknown argument ${arg}; known: ${Object.keys(spec)
+          .map(k => `--${k}`)
+          .join(' ')}`,
+      );
     }
     const [, name, inline] = match;
     const type = spec[name];
@@ -62,8 +66,11 @@ export function parseArgs(
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`--${name} needs a value`);
     if (type === 'number') {
-      const n = Number(value.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000'));
-      if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${value}`);
+      const n = Number(
+        value.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000'),
+      );
+      if (!Number.isFinite(n))
+        throw new Error(`--${name} must be a number, got ${value}`);
       out[name] = n;
     } else {
       out[name] = value;
@@ -80,22 +87,35 @@ export const COMMON_SPEC = {
   'pg-url': 'string',
 } as const;
 
-export function commonOptions(args: Record<string, string | number | boolean>): CommonOptions {
+export function commonOptions(
+  args: Record<string, string | number | boolean>,
+): CommonOptions {
   const engine = (args.engine ?? 'sqlite') as string;
   if (engine !== 'sqlite' && engine !== 'postgres') {
     throw new Error(`--engine must be sqlite or postgres, got ${engine}`);
   }
   const database = String(args.database ?? 'majorops_bench');
   // The name is interpolated into CREATE/DROP DATABASE and a file name.
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database) || ['postgres', 'template0', 'template1'].includes(database)) {
-    throw new Error(`--database must match [a-z_][a-z0-9_]* and not be a system database, got ${database}`);
+  if (
+    !/^[a-z_][a-z0-9_]{0,62}$/.test(database) ||
+    ['postgres', 'template0', 'template1'].includes(database)
+  ) {
+    throw new Error(
+      `--database must match [a-z_][a-z0-9_]* and not be a system database, got ${database}`,
+    );
   }
-  const pgUrl = String(args['pg-url'] ?? 'postgresql://postgres@127.0.0.1:5432');
+  const pgUrl = String(
+    args['pg-url'] ?? 'postgresql://postgres@127.0.0.1:5432',
+  );
   const host = new URL(pgUrl).hostname;
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
-    throw new Error(`--pg-url must point at this machine (127.0.0.1), got ${host}`);
+    throw new Error(
+      `--pg-url must point at this machine (127.0.0.1), got ${host}`,
+    );
   }
-  const incidents = Number(args.incidents ?? (engine === 'postgres' ? 1_000_000 : 100_000));
+  const incidents = Number(
+    args.incidents ?? (engine === 'postgres' ? 1_000_000 : 100_000),
+  );
   if (!Number.isInteger(incidents) || incidents < 1 || incidents > 50_000_000) {
     throw new Error('--incidents must be a whole number between 1 and 50M');
   }
@@ -152,7 +172,10 @@ export class Random {
     const c = hex(this.next() * 2 ** 32);
     const d = hex(this.next() * 2 ** 32);
     const variant = ((parseInt(c[0], 16) & 0x3) | 0x8).toString(16);
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(
+      1,
+      4,
+    )}-${c.slice(4)}${d}`;
   }
 }
 
@@ -196,12 +219,17 @@ export function sqliteFile(database: string): string {
   return path.join(DATA_DIR, `${database}.sqlite`);
 }
 
-export function metaFile(options: Pick<CommonOptions, 'engine' | 'database'>): string {
+export function metaFile(
+  options: Pick<CommonOptions, 'engine' | 'database'>,
+): string {
   return path.join(DATA_DIR, `${options.engine}-${options.database}.meta.json`);
 }
 
 /** Creates the PostgreSQL database when it does not exist yet. */
-export async function ensurePgDatabase(options: CommonOptions, drop = false): Promise<void> {
+export async function ensurePgDatabase(
+  options: CommonOptions,
+  drop = false,
+): Promise<void> {
   const admin = knexFactory({
     client: 'pg',
     connection: `${options.pgUrl}/postgres`,
@@ -211,7 +239,10 @@ export async function ensurePgDatabase(options: CommonOptions, drop = false): Pr
     if (drop) {
       await admin.raw(`DROP DATABASE IF EXISTS ${options.database}`);
     }
-    const { rows } = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [options.database]);
+    const { rows } = await admin.raw(
+      'SELECT 1 FROM pg_database WHERE datname = ?',
+      [options.database],
+    );
     if (rows.length === 0) {
       await admin.raw(`CREATE DATABASE ${options.database}`);
     }
@@ -265,7 +296,11 @@ export interface GenerationMeta {
 
 export function machineSummary(): string {
   const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model?.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}`;
+  return `${cpus.length} × ${
+    cpus[0]?.model?.trim() ?? 'unknown CPU'
+  }, ${Math.round(
+    os.totalmem() / 2 ** 30,
+  )} GiB RAM, ${os.platform()} ${os.release()}`;
 }
 
 export function formatCount(n: number): string {
