@@ -1,18 +1,15 @@
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Incident, Page } from '@majorops/plugin-majorops-common';
 import path from 'path';
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { majorOpsIncidentSourcesExtensionPoint } from '@majorops/plugin-majorops-node';
-import { majoropsPlugin } from './plugin';
+import { startMajorOpsBackend } from './tests/testBackend';
 
 const pagerDutyModule = createBackendModule({
   pluginId: 'majorops',
@@ -68,22 +65,17 @@ describe('majorops backend plugin', () => {
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(extra: { deny?: boolean; modules?: any[] } = {}) {
       const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
+      return startMajorOpsBackend({
+        knex,
+        entities,
+        config: demoConfig,
+        deny: extra.deny,
         features: [
-          majoropsPlugin,
           ...(extra.modules ?? []),
-          mockServices.database.factory({ knex }),
-          // Like the real backend: a request without a token has no principal.
-          mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-          mockServices.rootConfig.factory({ data: demoConfig }),
-          catalogServiceMock.factory({ entities }),
+          // Runs the owner-snapshot job at start, so owners come from the catalog.
           mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
-          ...(extra.deny
-            ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
-            : []),
         ],
       });
-      return server;
     }
 
     it('answers 401 without credentials on every route but health', async () => {

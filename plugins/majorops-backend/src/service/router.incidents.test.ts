@@ -1,12 +1,8 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
   CadenceReport,
   Hypothesis,
@@ -18,7 +14,7 @@ import { Server } from 'http';
 import { Knex } from 'knex';
 import path from 'path';
 import request from 'supertest';
-import { majoropsPlugin } from '../plugin';
+import { rowCounts, startMajorOpsBackend } from '../tests/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -78,14 +74,8 @@ const demoConfig = {
 };
 
 /** Row counts of every table a write could touch. */
-async function counts(knex: Knex) {
-  const out: Record<string, number> = {};
-  for (const table of ['incidents', 'incident_entities', 'incident_roles', 'timeline_events', 'hypotheses']) {
-    const [{ count }] = await knex(table).count({ count: '*' });
-    out[table] = Number(count);
-  }
-  return out;
-}
+const counts = (knex: Knex) =>
+  rowCounts(knex, ['incidents', 'incident_entities', 'incident_roles', 'timeline_events', 'hypotheses']);
 
 describe('majorops incident command API', () => {
   const databases = TestDatabases.create();
@@ -93,16 +83,7 @@ describe('majorops incident command API', () => {
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(options: { deny?: boolean; config?: object } = {}) {
       const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          majoropsPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-          mockServices.rootConfig.factory({ data: options.config ?? {} }),
-          catalogServiceMock.factory({ entities }),
-          ...(options.deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
-        ],
-      });
+      const server = await startMajorOpsBackend({ knex, entities, ...options });
       return { server, knex };
     }
 

@@ -1,12 +1,8 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   RUNBOOK_SECTIONS,
   runbookTemplate,
@@ -21,7 +17,7 @@ import { Knex } from 'knex';
 import path from 'path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
-import { majoropsPlugin } from '../plugin';
+import { rowCounts, startMajorOpsBackend } from '../tests/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -68,14 +64,7 @@ const entities: Entity[] = [
 const RUNBOOK_TABLES = ['runbooks', 'runbook_revisions', 'runbook_drills'];
 
 /** Row counts of every table a runbook write could touch. */
-async function counts(knex: Knex) {
-  const out: Record<string, number> = {};
-  for (const table of RUNBOOK_TABLES) {
-    const [{ count }] = await knex(table).count({ count: '*' });
-    out[table] = Number(count);
-  }
-  return out;
-}
+const counts = (knex: Knex) => rowCounts(knex, RUNBOOK_TABLES);
 
 const schemas = parseYaml(fs.readFileSync(path.resolve(__dirname, '../../openapi.yaml'), 'utf8')).components.schemas;
 
@@ -112,16 +101,7 @@ describe('majorops runbooks API', () => {
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(options: { deny?: boolean; config?: object } = {}) {
       const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          majoropsPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-          mockServices.rootConfig.factory({ data: options.config ?? {} }),
-          catalogServiceMock.factory({ entities }),
-          ...(options.deny ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })] : []),
-        ],
-      });
+      const server = await startMajorOpsBackend({ knex, entities, ...options });
       return { server, knex };
     }
 
