@@ -1,0 +1,2 @@
+export { FollowThroughCard } from './FollowThroughCard';
+export { OverdueFollowUpsCard } from './OverdueFollowUpsCard';

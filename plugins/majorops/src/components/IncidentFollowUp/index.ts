@@ -1,0 +1,2 @@
+export { RepeatsCard } from './RepeatsCard';
+export { RunbookUsageCard } from './RunbookUsageCard';
