@@ -110,6 +110,14 @@ const INCIDENT_ENTITIES: Table = {
     ['owner_ref', 'str'],
     ['system_ref', 'str'],
     ['declared_at', 'ts'],
+    // Copies of the incident's columns that the metrics read (migration 202611231300).
+    ['severity', 'str'],
+    ['external_cause', 'bool'],
+    ['impact_started_at', 'ts'],
+    ['detected_at', 'ts'],
+    ['acknowledged_at', 'ts'],
+    ['mitigated_at', 'ts'],
+    ['resolved_at', 'ts'],
   ],
 };
 
@@ -270,19 +278,23 @@ class IncidentFactory {
     const impactScope = r.chance(0.7) ? Math.round(r.next() * 1000) / 10 : null;
     const tags = Array.from({ length: r.int(0, 2) }, () => r.pick(TAGS));
 
+    // Drawn in the order the row below used to draw them, so a seed gives the same data as before.
+    const title = `${r.pick(SYMPTOMS)} on ${affected[0].name}`;
+    const incidentType = r.pick(TYPES);
+    const externalCause = r.chance(0.08);
     batch
       .get(INCIDENTS)!
       .push([
         id,
-        `${r.pick(SYMPTOMS)} on ${affected[0].name}`,
+        title,
         `Generated incident ${id.slice(0, 8)} affecting ${affected
           .map(a => a.name)
           .join(', ')}.`,
         severity,
         status,
-        r.pick(TYPES),
+        incidentType,
         JSON.stringify([...new Set(tags)]),
-        r.chance(0.08),
+        externalCause,
         r.chance(0.2),
         external ? 'pagerduty' : 'majorops',
         external
@@ -314,7 +326,20 @@ class IncidentFactory {
     for (const e of affected) {
       batch
         .get(INCIDENT_ENTITIES)!
-        .push([id, e.ref, e.ownerRef, e.systemRef, declared]);
+        .push([
+          id,
+          e.ref,
+          e.ownerRef,
+          e.systemRef,
+          declared,
+          severity,
+          externalCause,
+          impact,
+          detected,
+          acknowledged,
+          mitigated,
+          resolved,
+        ]);
     }
 
     // 1–4 role rows: an incident commander, sometimes a handover (released row), other roles.
