@@ -1,23 +1,26 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  StructuredMetadataTable,
-} from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  INCIDENT_ROLE_TITLES,
-  INCIDENT_ROLES,
-} from '@majorops/plugin-majorops-common';
-import useAsync from 'react-use/esm/useAsync';
+import Grid from '@material-ui/core/Grid';
+import Alert from '@material-ui/lab/Alert';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { majorOpsApiRef } from '../../api';
-import { timeAgo } from '../time';
+import { NotAllowedPanel } from '../NotAllowed';
+import { ContributionsCard } from './ContributionsCard';
+import { LedgerCard } from './LedgerCard';
+import { MetricsCard } from './MetricsCard';
+import { PeerFeedbackCard } from './PeerFeedbackCard';
+import { ReputationSummary } from './ReputationSummary';
+import { ResponderActions } from './ResponderActions';
+import { TrainingCard } from './TrainingCard';
+import { WorkloadCard } from './WorkloadCard';
 
 /**
- * The Reputation tab of a User entity: the person's part in incidents.
+ * The Reputation tab of a User entity: the Response Reputation Score with
+ * every part explained — level, SRE Champion badge, the six metrics and what
+ * moved them, the trend, workload beside the score, the ledger, training,
+ * peer feedback aggregates and knowledge contributions.
  *
  * @public
  */
@@ -25,35 +28,58 @@ export function EntityReputationContent() {
   const { entity } = useEntity();
   const api = useApi(majorOpsApiRef);
   const userRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getReputation(userRef), [api, userRef]);
-
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  const participation = value!.participation;
   const name = entity.metadata.title ?? entity.metadata.name;
-  if (participation.incidents === 0) {
+  const { value: view, loading, error, retry } = useAsyncRetry(
+    () => api.getResponderReputation(userRef),
+    [api, userRef],
+  );
+
+  if (loading && !view) return <Progress />;
+  if (error) {
     return (
-      <EmptyState
-        missing="data"
-        title="No incident history yet"
-        description={`${name} has not held a role in any incident recorded by MajorOps. Reputation is earned from incident history, never from tenure.`}
-      />
+      <NotAllowedPanel error={error} title="This reputation is not yours to see">
+        Everyone can see their own reputation. Seeing {name}'s needs the majorops.reputation.read
+        permission, which incident-management leads usually hold. Reputation is a calibration aid
+        for the people concerned, not something to browse.
+      </NotAllowedPanel>
     );
   }
-  const roles: Record<string, string | number> = {};
-  for (const role of INCIDENT_ROLES) {
-    const count = participation.rolesHeld[role];
-    if (count) roles[INCIDENT_ROLE_TITLES[role]] = count;
-  }
+  if (!view) return null;
   return (
-    <InfoCard title={`${name} in incidents`}>
-      <StructuredMetadataTable
-        metadata={{
-          'Incidents taken part in': participation.incidents,
-          ...roles,
-          'Most recent incident': participation.lastIncidentAt ? timeAgo(participation.lastIncidentAt) : '—',
-        }}
-      />
-    </InfoCard>
+    <Grid container spacing={3}>
+      {view.participation.incidents === 0 && (
+        <Grid item xs={12}>
+          <Alert severity="info">
+            No incident history yet: {name} has not held a role in any incident recorded by MajorOps.
+            Reputation is earned from incident history, never from tenure; until then every metric
+            sits at the neutral value.
+          </Alert>
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <ReputationSummary view={view} />
+      </Grid>
+      <Grid item xs={12}>
+        <WorkloadCard workload={view.workload} />
+      </Grid>
+      <Grid item xs={12}>
+        <MetricsCard view={view} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <PeerFeedbackCard feedback={view.peerFeedback} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <ContributionsCard view={view} />
+      </Grid>
+      <Grid item xs={12}>
+        <TrainingCard
+          training={view.training}
+          action={<ResponderActions userRef={userRef} suspended={view.level.suspended} onChanged={retry} />}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <LedgerCard userRef={userRef} />
+      </Grid>
+    </Grid>
   );
 }

@@ -1,0 +1,505 @@
+import type {
+  IncidentRole,
+  LedgerEntry,
+  LedgerEvent,
+  LedgerSource,
+  Page,
+  ReputationMetric,
+  Severity,
+  TrainingRecordView,
+} from '@majorops/plugin-majorops-common';
+import { createHash, randomUUID } from 'crypto';
+import { Knex } from 'knex';
+import { decodeTimeCursor, keysetPage } from '../database/cursor';
+import { DbTimestamp, toIso } from '../database/tables';
+import {
+  IncidentRecord,
+  KeyedKnowledgeFact,
+  KeyedLedgerEvent,
+  ReputationChanges,
+  ReputationStore,
+  ResponderRoleRecord,
+  StoredSuspension,
+} from './ReputationStore';
+
+/** Timeline types the model reads in full; for the rest only each person's first entry counts. */
+const FACT_EVENT_TYPES = ['declared', 'status-update', 'escalation', 'severity-change', 'status-change'];
+const CHUNK = 500;
+
+interface DbLedgerRow {
+  id: string;
+  user_ref: string;
+  incident_id: string | null;
+  metric: string;
+  value: number;
+  weight: number;
+  severity: string | null;
+  external_cause: boolean | number;
+  occurred_at: DbTimestamp;
+  reason: string;
+  source: string;
+  source_key: string;
+  computed_at: DbTimestamp;
+  incident_title?: string | null;
+}
+
+interface DbSuspensionRow {
+  id: string;
+  user_ref: string;
+  reason: string;
+  set_by: string;
+  set_at: DbTimestamp;
+  review_at: DbTimestamp;
+  lifted_by: string | null;
+  lifted_at: DbTimestamp | null;
+  lift_note: string | null;
+}
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** The row id of a ledger event: derived from its source key, so a recomputation writes the same ids. */
+export function ledgerEventId(sourceKey: string): string {
+  return createHash('sha1').update(sourceKey).digest('hex');
+}
+
+function toLedgerEvent(row: DbLedgerRow): LedgerEvent {
+  return {
+    userRef: row.user_ref,
+    ...(row.incident_id ? { incidentId: row.incident_id } : {}),
+    metric: row.metric as ReputationMetric,
+    value: Number(row.value),
+    ...(row.severity ? { severity: row.severity as Severity } : {}),
+    externalCause: truthy(row.external_cause),
+    occurredAt: toIso(row.occurred_at),
+    reason: row.reason,
+    source: row.source as LedgerSource,
+    weight: Number(row.weight),
+  };
+}
+
+function toSuspension(row: DbSuspensionRow): StoredSuspension {
+  return {
+    id: row.id,
+    userRef: row.user_ref,
+    reason: row.reason,
+    setBy: row.set_by,
+    setAt: toIso(row.set_at),
+    reviewAt: toIso(row.review_at),
+    ...(row.lifted_at ? { liftedAt: toIso(row.lifted_at), liftedBy: row.lifted_by ?? undefined, liftNote: row.lift_note ?? undefined } : {}),
+  };
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Knex implementation of {@link ReputationStore}, on the tables of the MajorOps migrations. */
+export class DatabaseReputationStore implements ReputationStore {
+  static create(db: Knex): DatabaseReputationStore {
+    return new DatabaseReputationStore(db);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async listIncidentIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    const query = this.db('incidents').select('id').orderBy('id').limit(limit);
+    if (afterId !== undefined) query.where('id', '>', afterId);
+    return (await query).map(r => r.id);
+  }
+
+  async loadIncidents(ids: string[]): Promise<IncidentRecord[]> {
+    if (ids.length === 0) return [];
+    const records = new Map<string, IncidentRecord>();
+    for (const part of chunks(ids)) {
+      const [incidents, roles, events, firsts, repeats] = await Promise.all([
+        this.db('incidents')
+          .whereIn('id', part)
+          .select('id', 'title', 'severity', 'status', 'external_cause', 'declared_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at'),
+        this.db('incident_roles')
+          .whereIn('incident_id', part)
+          .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
+          .orderBy(['incident_id', 'assigned_at', 'id']),
+        this.db('timeline_events')
+          .whereIn('incident_id', part)
+          .whereIn('type', FACT_EVENT_TYPES)
+          .select('incident_id', 'type', 'occurred_at', 'actor_ref', 'body')
+          .orderBy(['incident_id', 'occurred_at', 'id']),
+        this.db('timeline_events')
+          .whereIn('incident_id', part)
+          .groupBy('incident_id', 'actor_ref')
+          .select('incident_id', 'actor_ref')
+          .min({ at: 'occurred_at' }),
+        this.db('incident_repeats as r')
+          .join('incidents as i', 'i.id', 'r.incident_id')
+          .whereIn('r.earlier_incident_id', part)
+          .select('r.earlier_incident_id', 'r.incident_id', 'i.declared_at')
+          .orderBy(['r.earlier_incident_id', 'r.incident_id']),
+      ]);
+      for (const row of incidents) {
+        records.set(row.id, {
+          id: row.id,
+          title: row.title,
+          severity: row.severity,
+          status: row.status,
+          externalCause: truthy(row.external_cause),
+          declaredAt: toIso(row.declared_at),
+          detectedAt: toIso(row.detected_at),
+          acknowledgedAt: toIso(row.acknowledged_at),
+          mitigatedAt: toIso(row.mitigated_at),
+          resolvedAt: toIso(row.resolved_at),
+          roles: [],
+          events: [],
+          firstEntries: [],
+          repeats: [],
+        });
+      }
+      for (const row of roles) {
+        records.get(row.incident_id)?.roles.push({
+          role: row.role,
+          userRef: row.user_ref,
+          assignedAt: toIso(row.assigned_at),
+          releasedAt: toIso(row.released_at),
+        });
+      }
+      for (const row of events) {
+        records.get(row.incident_id)?.events.push({
+          type: row.type,
+          occurredAt: toIso(row.occurred_at),
+          actorRef: row.actor_ref,
+          body: parseBody(row.body),
+        });
+      }
+      for (const row of firsts as Array<{ incident_id: string; actor_ref: string; at: DbTimestamp }>) {
+        records.get(row.incident_id)?.firstEntries.push({ actorRef: row.actor_ref, at: toIso(row.at) });
+      }
+      for (const row of repeats) {
+        records.get(row.earlier_incident_id)?.repeats.push({ incidentId: row.incident_id, declaredAt: toIso(row.declared_at) });
+      }
+    }
+    for (const record of records.values()) record.firstEntries.sort((a, b) => (a.actorRef < b.actorRef ? -1 : a.actorRef > b.actorRef ? 1 : 0));
+    return ids.filter(id => records.has(id)).map(id => records.get(id)!);
+  }
+
+  async loadKnowledgeFacts(userRefs?: string[]): Promise<KeyedKnowledgeFact[]> {
+    const facts: KeyedKnowledgeFact[] = [];
+    const only = <Q extends Knex.QueryBuilder>(query: Q, column: string): Q => (userRefs ? (query.whereIn(column, userRefs) as Q) : query);
+    const [revisions, drills, postmortems, facilitated, items] = await Promise.all([
+      only(
+        this.db('runbook_revisions as v').join('runbooks as r', 'r.id', 'v.runbook_id').select('v.runbook_id', 'v.revision', 'v.author_ref', 'v.created_at', 'r.title'),
+        'v.author_ref',
+      ),
+      this.db('runbook_drills as d')
+        .join('runbooks as r', 'r.id', 'd.runbook_id')
+        .select('d.id', 'd.recorded_by', 'd.participants', 'd.outcome', 'd.performed_at', 'r.title'),
+      only(this.db('postmortems as p').join('incidents as i', 'i.id', 'p.incident_id').select('p.incident_id', 'p.author_ref', 'p.created_at', 'i.title'), 'p.author_ref'),
+      only(
+        this.db('postmortems as p')
+          .join('incidents as i', 'i.id', 'p.incident_id')
+          .whereNotNull('p.facilitator_ref')
+          .select('p.incident_id', 'p.facilitator_ref', 'p.review_started_at', 'p.updated_at', 'i.title'),
+        'p.facilitator_ref',
+      ),
+      only(this.db('action_items').where({ status: 'done' }).select('id', 'owner_ref', 'title', 'due_date', 'completed_at'), 'owner_ref'),
+    ]);
+    for (const row of revisions) {
+      facts.push({
+        sourceKey: `runbook-revision:${row.runbook_id}:${row.revision}`,
+        userRef: row.author_ref,
+        kind: 'runbook-revision',
+        at: toIso(row.created_at),
+        subject: row.title,
+      });
+    }
+    const wanted = userRefs ? new Set(userRefs) : undefined;
+    for (const row of drills) {
+      let participants: string[] = [];
+      try {
+        participants = JSON.parse(row.participants);
+      } catch {
+        participants = [];
+      }
+      for (const userRef of [...new Set([row.recorded_by as string, ...participants])]) {
+        if (wanted && !wanted.has(userRef)) continue;
+        facts.push({
+          sourceKey: `drill:${row.id}:${userRef}`,
+          userRef,
+          kind: 'drill',
+          at: toIso(row.performed_at),
+          subject: row.title,
+          drillOutcome: row.outcome,
+        });
+      }
+    }
+    for (const row of postmortems) {
+      facts.push({
+        sourceKey: `postmortem-authored:${row.incident_id}`,
+        userRef: row.author_ref,
+        kind: 'postmortem-authored',
+        at: toIso(row.created_at),
+        subject: `${row.incident_id} (${row.title})`,
+      });
+    }
+    for (const row of facilitated) {
+      facts.push({
+        sourceKey: `postmortem-facilitated:${row.incident_id}`,
+        userRef: row.facilitator_ref,
+        kind: 'postmortem-facilitated',
+        at: toIso(row.review_started_at ?? row.updated_at),
+        subject: `${row.incident_id} (${row.title})`,
+      });
+    }
+    for (const row of items) {
+      const completed = toIso(row.completed_at);
+      if (!completed) continue;
+      // Due by the end of the due day, UTC.
+      const dueEnd = Date.parse(`${row.due_date}T00:00:00.000Z`) + 24 * 60 * 60 * 1000;
+      facts.push({
+        sourceKey: `action-item:${row.id}`,
+        userRef: row.owner_ref,
+        kind: 'action-item',
+        at: completed,
+        subject: row.title,
+        completedOnTime: Date.parse(completed) < dueEnd,
+      });
+    }
+    return facts.sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : a.sourceKey > b.sourceKey ? 1 : 0));
+  }
+
+  async listKnowledgeUserRefs(): Promise<string[]> {
+    const facts = await this.loadKnowledgeFacts();
+    return [...new Set(facts.map(f => f.userRef))].sort();
+  }
+
+  async changedSince(since: Date): Promise<ReputationChanges> {
+    const db = this.db;
+    const [incidents, roles, events, repeats, revisions, drills, postmortems, items] = await Promise.all([
+      db('incidents').where('updated_at', '>=', since).pluck('id'),
+      db('incident_roles')
+        .where('assigned_at', '>=', since)
+        .orWhere('released_at', '>=', since)
+        .distinct('incident_id')
+        .pluck('incident_id'),
+      db('timeline_events').where('occurred_at', '>=', since).distinct('incident_id').pluck('incident_id'),
+      db('incident_repeats').where('linked_at', '>=', since).select('incident_id', 'earlier_incident_id'),
+      db('runbook_revisions').where('created_at', '>=', since).distinct('author_ref').pluck('author_ref'),
+      db('runbook_drills').where('recorded_at', '>=', since).select('recorded_by', 'participants'),
+      db('postmortems').where('updated_at', '>=', since).select('author_ref', 'facilitator_ref'),
+      db('action_items').where('updated_at', '>=', since).distinct('owner_ref').pluck('owner_ref'),
+    ]);
+    const incidentIds = new Set<string>([...incidents, ...roles, ...events]);
+    for (const r of repeats) {
+      incidentIds.add(r.incident_id);
+      incidentIds.add(r.earlier_incident_id);
+    }
+    const users = new Set<string>([...revisions, ...items]);
+    for (const d of drills) {
+      users.add(d.recorded_by);
+      try {
+        for (const p of JSON.parse(d.participants) as string[]) users.add(p);
+      } catch {
+        // a drill without readable participants still counts for its recorder
+      }
+    }
+    for (const p of postmortems) {
+      users.add(p.author_ref);
+      if (p.facilitator_ref) users.add(p.facilitator_ref);
+    }
+    return { incidentIds: [...incidentIds].sort(), knowledgeUserRefs: [...users].sort() };
+  }
+
+  private rows(events: KeyedLedgerEvent[], computedAt: string) {
+    const at = new Date(computedAt);
+    return events.map(e => ({
+      id: ledgerEventId(e.sourceKey),
+      user_ref: e.userRef,
+      incident_id: e.incidentId ?? null,
+      metric: e.metric,
+      value: e.value,
+      weight: e.weight ?? 1,
+      severity: e.severity ?? null,
+      external_cause: e.externalCause,
+      occurred_at: new Date(e.occurredAt),
+      reason: e.reason,
+      source: e.source,
+      source_key: e.sourceKey,
+      computed_at: at,
+    }));
+  }
+
+  private async insert(tx: Knex.Transaction, events: KeyedLedgerEvent[], computedAt: string) {
+    const rows = this.rows(events, computedAt);
+    // Keys written by this call replace whatever held them before (e.g. an event that moved between people).
+    for (const part of chunks(rows.map(r => r.source_key))) await tx('reputation_ledger').whereIn('source_key', part).delete();
+    for (const part of chunks(rows, 400)) await tx('reputation_ledger').insert(part);
+  }
+
+  async replaceIncidentEvents(incidentIds: string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      for (const part of chunks(incidentIds)) await tx('reputation_ledger').whereIn('incident_id', part).delete();
+      await this.insert(tx, events, computedAt);
+    });
+  }
+
+  async replaceUserEvents(userRefs: string[], sources: readonly string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      for (const part of chunks(userRefs)) {
+        await tx('reputation_ledger').whereIn('user_ref', part).whereNull('incident_id').whereIn('source', [...sources]).delete();
+      }
+      await this.insert(tx, events, computedAt);
+    });
+  }
+
+  async deleteComputedBefore(computedAt: string): Promise<number> {
+    return this.db('reputation_ledger').where('computed_at', '<', new Date(computedAt)).delete();
+  }
+
+  async listEvents(userRef: string): Promise<LedgerEvent[]> {
+    const rows: DbLedgerRow[] = await this.db('reputation_ledger').where({ user_ref: userRef }).orderBy(['occurred_at', 'id']);
+    return rows.map(toLedgerEvent);
+  }
+
+  async listLedger(userRef: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>> {
+    const query = this.db('reputation_ledger as l')
+      .leftJoin('incidents as i', 'i.id', 'l.incident_id')
+      .where('l.user_ref', userRef)
+      .select('l.*', 'i.title as incident_title')
+      .orderBy([
+        { column: 'l.occurred_at', order: 'desc' },
+        { column: 'l.id', order: 'desc' },
+      ])
+      .limit(page.limit + 1);
+    if (page.cursor) {
+      const { at, id } = decodeTimeCursor(page.cursor);
+      query.where(q => q.where('l.occurred_at', '<', at).orWhere(q2 => q2.where('l.occurred_at', '=', at).andWhere('l.id', '<', id)));
+    }
+    const rows: DbLedgerRow[] = await query;
+    return keysetPage(
+      rows,
+      page.limit,
+      part => part.map(row => ({ id: row.id, ...toLedgerEvent(row), ...(row.incident_title ? { incidentTitle: row.incident_title } : {}) })),
+      last => [last.occurredAt, last.id],
+    );
+  }
+
+  async dumpLedger(): Promise<KeyedLedgerEvent[]> {
+    const rows: DbLedgerRow[] = await this.db('reputation_ledger').orderBy('source_key');
+    return rows.map(row => ({ ...toLedgerEvent(row), sourceKey: row.source_key }));
+  }
+
+  async ledgerUpdatedAt(userRef: string): Promise<string | undefined> {
+    const row = await this.db('reputation_ledger').where({ user_ref: userRef }).max({ at: 'computed_at' }).first();
+    return row?.at === null || row?.at === undefined ? undefined : toIso(row.at as DbTimestamp);
+  }
+
+  async getWatermark(name: string): Promise<Date | undefined> {
+    const row = await this.db('reputation_watermarks').where({ name }).first();
+    return row ? new Date(toIso(row.value as DbTimestamp)) : undefined;
+  }
+
+  async setWatermark(name: string, value: Date): Promise<void> {
+    await this.db('reputation_watermarks')
+      .insert({ name, value, updated_at: new Date() })
+      .onConflict('name')
+      .merge(['value', 'updated_at']);
+  }
+
+  async listRoleRecords(userRef: string): Promise<ResponderRoleRecord[]> {
+    const rows = await this.db('incident_roles as r')
+      .join('incidents as i', 'i.id', 'r.incident_id')
+      .where('r.user_ref', userRef)
+      .select('r.incident_id', 'r.role', 'r.assigned_at', 'r.released_at', 'i.severity', 'i.declared_at', 'i.resolved_at')
+      .orderBy(['r.assigned_at', 'r.id']);
+    return rows.map(row => ({
+      incidentId: row.incident_id,
+      role: row.role as IncidentRole,
+      severity: row.severity as Severity,
+      declaredAt: toIso(row.declared_at as DbTimestamp),
+      assignedAt: toIso(row.assigned_at as DbTimestamp),
+      releasedAt: toIso(row.released_at as DbTimestamp | null),
+      resolvedAt: toIso(row.resolved_at as DbTimestamp | null),
+    }));
+  }
+
+  async listTraining(userRef: string): Promise<TrainingRecordView[]> {
+    const rows = await this.db('responder_training').where({ user_ref: userRef }).orderBy([{ column: 'completed_at', order: 'desc' }, 'id']);
+    return rows.map(row => ({
+      id: row.id,
+      userRef: row.user_ref,
+      kind: row.kind,
+      issuer: row.issuer,
+      completedAt: toIso(row.completed_at as DbTimestamp),
+      ...(row.expires_at ? { expiresAt: toIso(row.expires_at as DbTimestamp) } : {}),
+      recordedBy: row.recorded_by,
+      recordedAt: toIso(row.recorded_at as DbTimestamp),
+    }));
+  }
+
+  async addTraining(record: Omit<TrainingRecordView, 'id'>): Promise<TrainingRecordView> {
+    const id = randomUUID();
+    await this.db('responder_training').insert({
+      id,
+      user_ref: record.userRef,
+      kind: record.kind,
+      issuer: record.issuer,
+      completed_at: new Date(record.completedAt),
+      expires_at: record.expiresAt ? new Date(record.expiresAt) : null,
+      recorded_by: record.recordedBy,
+      recorded_at: new Date(record.recordedAt),
+    });
+    return { id, ...record };
+  }
+
+  async listSuspensions(userRef: string): Promise<StoredSuspension[]> {
+    const rows: DbSuspensionRow[] = await this.db('responder_suspensions').where({ user_ref: userRef }).orderBy(['set_at', 'id']);
+    return rows.map(toSuspension);
+  }
+
+  async suspend(
+    suspension: Omit<StoredSuspension, 'id' | 'liftedAt' | 'liftedBy' | 'liftNote'>,
+  ): Promise<StoredSuspension | undefined> {
+    const id = randomUUID();
+    const inserted = await this.db.transaction(async tx => {
+      // Two managers suspending at once: the conditional insert lets only one through.
+      const rows = await tx.raw(
+        `INSERT INTO responder_suspensions (id, user_ref, reason, set_by, set_at, review_at)
+         SELECT ?, ?, ?, ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM responder_suspensions WHERE user_ref = ? AND lifted_at IS NULL)`,
+        [id, suspension.userRef, suspension.reason, suspension.setBy, new Date(suspension.setAt), new Date(suspension.reviewAt), suspension.userRef],
+      );
+      const count = typeof rows?.rowCount === 'number' ? rows.rowCount : Number(rows?.changes ?? 0);
+      return count > 0;
+    });
+    if (!inserted) return undefined;
+    return { id, ...suspension };
+  }
+
+  async lift(userRef: string, lift: { liftedBy: string; liftedAt: string; note: string }): Promise<StoredSuspension | undefined> {
+    return this.db.transaction(async tx => {
+      const active: DbSuspensionRow | undefined = await tx('responder_suspensions')
+        .where({ user_ref: userRef })
+        .whereNull('lifted_at')
+        .orderBy('set_at', 'desc')
+        .first();
+      if (!active) return undefined;
+      const updated = await tx('responder_suspensions')
+        .where({ id: active.id })
+        .whereNull('lifted_at')
+        .update({ lifted_by: lift.liftedBy, lifted_at: new Date(lift.liftedAt), lift_note: lift.note });
+      if (updated === 0) return undefined;
+      return toSuspension({ ...active, lifted_by: lift.liftedBy, lifted_at: new Date(lift.liftedAt), lift_note: lift.note });
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import type {
+  KnowledgeContributionFact,
+  LedgerEntry,
+  LedgerEvent,
+  Page,
+  Severity,
+  Suspension,
+  TrainingRecordView,
+} from '@majorops/plugin-majorops-common';
+import type { IncidentRole } from '@majorops/plugin-majorops-common';
+
+/** A ledger event with the key of the record it was derived from; recomputation replaces by this key. */
+export interface KeyedLedgerEvent extends LedgerEvent {
+  sourceKey: string;
+}
+
+/** One incident as the reputation model reads it, with everything recorded about it. */
+export interface IncidentRecord {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: string;
+  externalCause: boolean;
+  declaredAt: string;
+  detectedAt?: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  roles: Array<{ role: IncidentRole; userRef: string; assignedAt: string; releasedAt?: string }>;
+  /** Status updates, escalations, severity and status changes and the declaration, oldest first. */
+  events: Array<{ type: string; occurredAt: string; actorRef: string; body: Record<string, unknown> }>;
+  /** The first timeline entry of each person who wrote one. */
+  firstEntries: Array<{ actorRef: string; at: string }>;
+  /** Later incidents linked as repeats of this one. */
+  repeats: Array<{ incidentId: string; declaredAt: string }>;
+}
+
+/** A piece of peacetime work with the key of the record it comes from. */
+export interface KeyedKnowledgeFact extends KnowledgeContributionFact {
+  sourceKey: string;
+}
+
+/** What changed since a watermark: incidents to recompute, and people whose peacetime work changed. */
+export interface ReputationChanges {
+  incidentIds: string[];
+  knowledgeUserRefs: string[];
+}
+
+/** One role span of a person, with the incident's severity, for levels and workload. */
+export interface ResponderRoleRecord {
+  incidentId: string;
+  severity: Severity;
+  role: IncidentRole;
+  declaredAt: string;
+  assignedAt: string;
+  releasedAt?: string;
+  resolvedAt?: string;
+}
+
+export interface StoredSuspension extends Suspension {
+  id: string;
+  userRef: string;
+  liftedBy?: string;
+  liftNote?: string;
+}
+
+/** The ledger sources of peacetime work (events without an incident). */
+export const KNOWLEDGE_LEDGER_SOURCES = ['runbook-revision', 'drill', 'postmortem', 'action-item', 'mentoring'] as const;
+
+/**
+ * Where the reputation model reads its facts and keeps its ledger, training
+ * records and suspensions.
+ */
+export interface ReputationStore {
+  /** Ids of all incidents, in id order, `limit` after `afterId`. */
+  listIncidentIds(afterId: string | undefined, limit: number): Promise<string[]>;
+  /** The incidents with their roles, timeline facts and repeats. */
+  loadIncidents(ids: string[]): Promise<IncidentRecord[]>;
+  /** Peacetime work; of the given people only when `userRefs` is set. */
+  loadKnowledgeFacts(userRefs?: string[]): Promise<KeyedKnowledgeFact[]>;
+  /** Everyone with peacetime work on record. */
+  listKnowledgeUserRefs(): Promise<string[]>;
+  /** Incidents and people whose records changed at or after `since`. */
+  changedSince(since: Date): Promise<ReputationChanges>;
+
+  /** Replaces every event of these incidents by `events`, in one transaction. */
+  replaceIncidentEvents(incidentIds: string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
+  /** Replaces the events of these people from the given sources (events without an incident), in one transaction. */
+  replaceUserEvents(userRefs: string[], sources: readonly string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
+  /** Removes what a full recompute at `computedAt` did not write again. */
+  deleteComputedBefore(computedAt: string): Promise<number>;
+
+  listEvents(userRef: string): Promise<LedgerEvent[]>;
+  listLedger(userRef: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
+  /** Every ledger row without its id and time of computation, in a fixed order: for comparing recomputations. */
+  dumpLedger(): Promise<Array<KeyedLedgerEvent>>;
+  ledgerUpdatedAt(userRef: string): Promise<string | undefined>;
+
+  getWatermark(name: string): Promise<Date | undefined>;
+  setWatermark(name: string, value: Date): Promise<void>;
+
+  listRoleRecords(userRef: string): Promise<ResponderRoleRecord[]>;
+
+  listTraining(userRef: string): Promise<TrainingRecordView[]>;
+  addTraining(record: Omit<TrainingRecordView, 'id'>): Promise<TrainingRecordView>;
+  listSuspensions(userRef: string): Promise<StoredSuspension[]>;
+  /** Sets a suspension unless one is active; false when one is. */
+  suspend(suspension: Omit<StoredSuspension, 'id' | 'liftedAt' | 'liftedBy' | 'liftNote'>): Promise<StoredSuspension | undefined>;
+  /** Lifts the active suspension; undefined when none is active. */
+  lift(userRef: string, lift: { liftedBy: string; liftedAt: string; note: string }): Promise<StoredSuspension | undefined>;
+}

@@ -1,0 +1,2 @@
+export { NotAllowedPanel } from './NotAllowedPanel';
+export { isNotAllowed } from './notAllowed';

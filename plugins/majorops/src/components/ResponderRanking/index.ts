@@ -1,0 +1,2 @@
+export { ResponderRankingCard } from './ResponderRankingCard';
+export { EntityGroupReputationContent } from './EntityGroupReputationContent';

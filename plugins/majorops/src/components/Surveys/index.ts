@@ -1,0 +1,2 @@
+export { SurveysPage } from './SurveysPage';
+export { PendingSurveysLink } from './PendingSurveysLink';
