@@ -1,0 +1,317 @@
+/*
+ * Assignment suggestions benchmark: GET /incidents/:id/suggestions through the
+ * real plugin over real HTTP, at 5k catalog users and 200k incidents.
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/suggestions.ts \
+ *     [--engine postgres] [--database majorops_bench_suggestions] [--users 5000] \
+ *     [--incidents 200000] [--iterations 200] [--seed 42] [--reuse]
+ *
+ * With --reuse, data already in the database with the same incident count
+ * is kept (it was written by this script with the same seed and sizes).
+ *
+ * Writes its own data (the database is dropped and recreated) with a seeded
+ * PRNG: the 2,000 entities, 50 systems and 25 groups of lib/catalog.ts, N users
+ * spread over the groups (memberOf), incidents over the 3 years up to
+ * 2026-11-01 touching 1–2 entities drawn from a Zipf distribution, of 8 types,
+ * with an incident commander (70 % from the owning team) and often an
+ * operations chief; the last 20 are open. Then starts the plugin with
+ * startTestBackend (mock catalog with all entities and users, mock
+ * httpAuth/permissions allowing the caller), and times sequentially, on one
+ * keep-alive connection, suggestions for the open incidents and a sample of
+ * recent ones (hot and cold entities alike).
+ *
+ * The first request computes the reputation of the people who can matter for
+ * it (owning teams, roles on the loaded history and open incidents) through
+ * the reputation service and caches it per person
+ * (`majorops.suggestions.reputationCacheSeconds`, set to one hour here); it is
+ * reported separately as "cold". Later requests compute the reputation of
+ * candidates not seen before, which the warm figures include. Timings are
+ * reported, never asserted. Results go to stdout and bench/results/suggestions-<engine>.md.
+ */
+import fs from 'fs';
+import http from 'http';
+import path from 'path';
+import { Knex } from 'knex';
+import { Entity } from '@backstage/catalog-model';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import majoropsPlugin from '@majorops/plugin-majorops-backend';
+import { benchEntities, catalogEntities } from './lib/catalog';
+import {
+  commonOptions,
+  connect,
+  ensurePgDatabase,
+  formatCount,
+  machineSummary,
+  MIGRATIONS_DIR,
+  parseArgs,
+  Random,
+  removeSqliteFiles,
+  RESULTS_DIR,
+  ZipfSampler,
+} from './lib/common';
+
+const SPEC = {
+  engine: 'string',
+  database: 'string',
+  incidents: 'number',
+  users: 'number',
+  iterations: 'number',
+  seed: 'number',
+  'pg-url': 'string',
+  reuse: 'boolean',
+} as const;
+
+const TYPES = ['database', 'network', 'deployment', 'capacity', 'dependency', 'security', 'configuration', 'storage'];
+const GROUPS = 25;
+const END = Date.parse('2026-11-01T00:00:00.000Z');
+const SPAN = 3 * 365 * 24 * 3600_000;
+const OPEN = 20;
+const BATCH = 1000;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const groupRef = (g: number) => `group:default/team-${pad(g + 1, 2)}`;
+const userRef = (i: number) => `user:default/person-${pad(i + 1, 5)}`;
+
+function log(message: string) {
+  // eslint-disable-next-line no-console
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+/** Users of each group, and the catalog User entities. */
+function users(count: number): { members: string[][]; entities: Entity[] } {
+  const members: string[][] = Array.from({ length: GROUPS }, () => []);
+  const entities: Entity[] = [];
+  for (let i = 0; i < count; i++) {
+    const g = i % GROUPS;
+    members[g].push(userRef(i));
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: `person-${pad(i + 1, 5)}`, namespace: 'default' },
+      spec: { profile: { displayName: `Person ${i + 1}` }, memberOf: [`team-${pad(g + 1, 2)}`] },
+      relations: [{ type: 'memberOf', targetRef: groupRef(g) }],
+    });
+  }
+  return { members, entities };
+}
+
+async function generate(knex: Knex, options: { incidents: number; users: number; seed: number }, members: string[][]) {
+  await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+  const random = new Random(options.seed);
+  const entities = benchEntities();
+  const zipf = new ZipfSampler(entities.length, 1.0);
+  const startedAt = Date.now();
+  let incidentRows: any[] = [];
+  let entityRows: any[] = [];
+  let roleRows: any[] = [];
+  const flush = async () => {
+    await knex.batchInsert('incidents', incidentRows, BATCH);
+    await knex.batchInsert('incident_entities', entityRows, BATCH);
+    await knex.batchInsert('incident_roles', roleRows, BATCH);
+    incidentRows = [];
+    entityRows = [];
+    roleRows = [];
+  };
+  for (let n = 0; n < options.incidents; n++) {
+    const open = n >= options.incidents - OPEN;
+    // Oldest first; the open ones in the last day.
+    const declared = open ? END - random.int(1, 23 * 60) * 60_000 : END - SPAN + Math.floor((n / options.incidents) * (SPAN - 86400_000));
+    const severity = ['SEV1', 'SEV2', 'SEV3', 'SEV4'][random.weighted([5, 15, 40, 40])];
+    const id = random.uuid();
+    const first = entities[zipf.sample(random)];
+    const touched = random.chance(0.3) ? [first, entities[zipf.sample(random)]] : [first];
+    const unique = [...new Map(touched.map(e => [e.ref, e])).values()];
+    const resolved = open ? null : new Date(declared + random.int(20, 600) * 60_000);
+    const at = new Date(declared);
+    incidentRows.push({
+      id,
+      title: `Incident ${n + 1}`,
+      summary: '',
+      severity,
+      status: open ? 'investigating' : 'closed',
+      incident_type: TYPES[random.int(0, TYPES.length - 1)],
+      tags: '[]',
+      source: 'majorops',
+      declared_at: at,
+      resolved_at: resolved,
+      created_by: 'user:default/person-00001',
+      created_at: at,
+      updated_at: at,
+      version: 1,
+    });
+    for (const e of unique) {
+      entityRows.push({
+        incident_id: id,
+        entity_ref: e.ref,
+        owner_ref: e.ownerRef,
+        system_ref: e.systemRef,
+        declared_at: at,
+        severity,
+        resolved_at: resolved,
+      });
+    }
+    const owning = Number(first.ownerRef.slice(-2)) - 1;
+    const pick = () => {
+      const team = random.chance(0.7) ? members[owning] : members[random.int(0, GROUPS - 1)];
+      // A few people in each team command most of its incidents.
+      return team[Math.min(team.length - 1, Math.floor(Math.pow(random.int(0, 999) / 1000, 3) * team.length))];
+    };
+    const commander = pick();
+    roleRows.push({ incident_id: id, role: 'incident-commander', user_ref: commander, assigned_by: commander, assigned_at: at });
+    if (severity === 'SEV1' || severity === 'SEV2' || random.chance(0.3)) {
+      const chief = pick();
+      if (chief !== commander) roleRows.push({ incident_id: id, role: 'operations-chief', user_ref: chief, assigned_by: commander, assigned_at: at });
+    }
+    if (incidentRows.length >= 5000) await flush();
+  }
+  await flush();
+  if (knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
+  return (Date.now() - startedAt) / 1000;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const AUTHORIZATION = mockCredentials.user.header('user:default/person-00001');
+
+function get(port: number, pathAndQuery: string): Promise<{ status: number; body: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = http.request(
+      { host: '127.0.0.1', port, path: pathAndQuery, method: 'GET', agent, headers: { authorization: AUTHORIZATION, accept: 'application/json' } },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2), SPEC);
+  const options = commonOptions({
+    engine: 'postgres',
+    database: 'majorops_bench_suggestions',
+    incidents: 200_000,
+    ...args,
+  });
+  const userCount = Number(args.users ?? 5000);
+  const iterations = Number(args.iterations ?? 200);
+  const { members, entities: userEntities } = users(userCount);
+  let knex: Knex | undefined;
+  let generateSeconds: number | undefined;
+  if (args.reuse) {
+    if (options.engine === 'postgres') await ensurePgDatabase(options, false);
+    knex = connect(options);
+    const present = (await knex.schema.hasTable('incidents')) ? Number((await knex('incidents').count({ n: '*' }).first())?.n) : 0;
+    if (present === options.incidents) log(`Reusing the ${formatCount(present)} incidents already in ${options.database}`);
+    else {
+      await knex.destroy();
+      knex = undefined;
+    }
+  }
+  if (!knex) {
+    if (options.engine === 'postgres') await ensurePgDatabase(options, true);
+    else removeSqliteFiles(options.database);
+    knex = connect(options);
+    log(`Generating ${formatCount(options.incidents)} incidents, ${formatCount(userCount)} users on ${options.engine}…`);
+    generateSeconds = await generate(knex, { incidents: options.incidents, users: userCount, seed: options.seed }, members);
+  }
+  const counts: Record<string, number> = {};
+  for (const table of ['incidents', 'incident_entities', 'incident_roles']) {
+    counts[table] = Number((await knex(table).count({ n: '*' }).first())?.n);
+  }
+  log(`${generateSeconds === undefined ? 'Reused' : `Generated in ${generateSeconds.toFixed(0)} s`}: ${JSON.stringify(counts)}`);
+
+  const backend = await startTestBackend({
+    features: [
+      majoropsPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.httpAuth.factory(),
+      mockServices.rootConfig.factory({ data: { majorops: { suggestions: { reputationCacheSeconds: 3600 } } } }),
+      catalogServiceMock.factory({ entities: [...catalogEntities(), ...userEntities] }),
+    ],
+  });
+  const port = backend.server.port();
+  backend.server.keepAliveTimeout = 600_000;
+
+  const open: string[] = await knex('incidents').whereNull('resolved_at').orderBy('id').pluck('id');
+  const recent: string[] = await knex('incidents').whereNotNull('resolved_at').orderBy('declared_at', 'desc').limit(200).pluck('id');
+  const targets = [...open, ...recent];
+
+  const cold = await get(port, `/api/majorops/incidents/${targets[0]}/suggestions`);
+  if (cold.status !== 200) throw new Error(`Cold request failed: ${cold.status} ${cold.body.slice(0, 300)}`);
+  const coldBody = JSON.parse(cold.body);
+  log(`Cold (reputation of its candidates computed and cached): ${cold.ms.toFixed(0)} ms`);
+  for (let i = 0; i < 10; i++) await get(port, `/api/majorops/incidents/${targets[i % targets.length]}/suggestions`);
+
+  const timings: number[] = [];
+  let bytes = 0;
+  let historyHint = 0;
+  let listed = 0;
+  let summarised = 0;
+  for (let i = 0; i < iterations; i++) {
+    const res = await get(port, `/api/majorops/incidents/${targets[i % targets.length]}/suggestions`);
+    if (res.status !== 200) throw new Error(`Request failed: ${res.status} ${res.body.slice(0, 300)}`);
+    timings.push(res.ms);
+    bytes += res.body.length;
+    const body = JSON.parse(res.body);
+    historyHint += body.incidentCommander.length;
+    listed += body.excluded.length;
+    summarised += (body.excludedSummary ?? []).reduce((n: number, s: { count: number }) => n + s.count, 0);
+  }
+  timings.sort((a, b) => a - b);
+  const p50 = percentile(timings, 50);
+  const p95 = percentile(timings, 95);
+  const max = timings[timings.length - 1];
+  log(`Warm: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${iterations} requests`);
+
+  const md = `# Suggestions benchmark (${options.engine})
+
+\`node --require @backstage/cli/config/nodeTransform.cjs bench/suggestions.ts --engine ${options.engine} --users ${userCount} --incidents ${options.incidents} --iterations ${iterations} --seed ${options.seed}\`
+
+- Machine: ${machineSummary()}, Node ${process.version}
+- Data (seed ${options.seed}): ${formatCount(userCount)} catalog users in ${GROUPS} teams, 2,000 entities / 50 systems,
+  ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}; ${generateSeconds === undefined ? 'reused from an earlier run (`--reuse`)' : `generated in ${generateSeconds.toFixed(0)} s`}.
+- Endpoint: \`GET /api/majorops/incidents/:id/suggestions\`, sequential, one keep-alive connection, ${iterations} timed requests
+  over ${targets.length} incidents (${open.length} open, ${recent.length} most recent resolved), after 10 untimed.
+- Reputation is computed through the reputation service for the people who can matter for the incident
+  (owning teams, roles on the loaded history and on open incidents) and cached per person
+  (\`majorops.suggestions.reputationCacheSeconds: 3600\`); the first request pays for its candidates, later ones for new candidates.
+
+| | ms |
+|---|---|
+| cold (first request: reputation of its candidates) | ${cold.ms.toFixed(0)} |
+| warm p50 | ${p50.toFixed(1)} |
+| warm p95 | ${p95.toFixed(1)} |
+| warm max | ${max.toFixed(1)} |
+
+Goal: p95 ≤ 50 ms on PostgreSQL — ${p95 <= 50 ? 'met' : '**not met**'}.
+Average response ${(bytes / iterations / 1024).toFixed(0)} KiB; ${(historyHint / iterations).toFixed(1)} commanders suggested on average;
+on average ${(listed / iterations).toFixed(0)} slot entries listed in \`excluded\` and ${(summarised / iterations).toFixed(0)} counted in \`excludedSummary\`
+(the cold response: ${coldBody.excluded.length} listed, ${(coldBody.excludedSummary ?? []).reduce((n: number, s: { count: number }) => n + s.count, 0)} counted).
+`;
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `suggestions-${options.engine}.md`);
+  fs.writeFileSync(file, md);
+  log(`Wrote ${file}`);
+  await backend.stop();
+  await knex.destroy();
+  agent.destroy();
+}
+
+main().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});

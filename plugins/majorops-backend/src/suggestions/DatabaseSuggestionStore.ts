@@ -1,0 +1,267 @@
+import type { AssignmentIncident, IncidentRole, Severity } from '@majorops/plugin-majorops-common';
+import { Knex } from 'knex';
+import { DbTimestamp, toDate, toIso } from '../database/tables';
+import type {
+  CommandedIncident,
+  HistoryFilter,
+  SuggestionAcceptance,
+  SuggestionStore,
+} from './SuggestionStore';
+
+/** Bound parameters per query stay well below every engine's limit. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const truthy = (value: unknown) => value === true || value === 1 || value === '1';
+
+interface DbAcceptanceRow {
+  incident_id: string;
+  role: string;
+  user_ref: string;
+  rank_at_acceptance: number | null;
+  suggested_top_n: string;
+  accepted_by: string;
+  accepted_at: DbTimestamp;
+}
+
+function parseRefs(value: string): string[] {
+  try {
+    const parsed = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The knex implementation of {@link SuggestionStore}, over the incident tables and `suggestion_acceptances`. */
+export class DatabaseSuggestionStore implements SuggestionStore {
+  /** Takes a client on which the migrations have run. */
+  static create(db: Knex): DatabaseSuggestionStore {
+    return new DatabaseSuggestionStore(db);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /** Incidents with entities, roles, first reopen and first repeat link, in the order of `ids`. */
+  private async load(ids: string[]): Promise<Array<AssignmentIncident & { tags: string[]; externalCause: boolean }>> {
+    const records = new Map<string, AssignmentIncident & { tags: string[]; externalCause: boolean }>();
+    for (const part of chunks([...new Set(ids)])) {
+      const [incidents, entities, roles, reopens, repeats] = await Promise.all([
+        this.db('incidents')
+          .whereIn('id', part)
+          .select('id', 'title', 'severity', 'incident_type', 'tags', 'external_cause', 'declared_at', 'resolved_at'),
+        this.db('incident_entities')
+          .whereIn('incident_id', part)
+          .select('incident_id', 'entity_ref', 'owner_ref', 'system_ref')
+          .orderBy(['incident_id', 'entity_ref']),
+        this.db('incident_roles')
+          .whereIn('incident_id', part)
+          .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
+          .orderBy(['incident_id', 'assigned_at', 'id']),
+        // A reopen is a status change away from resolved; the first one counts.
+        this.db('timeline_events')
+          .whereIn('incident_id', part)
+          .where('type', 'status-change')
+          .where('body', 'like', '%"from":"resolved"%')
+          .groupBy('incident_id')
+          .select('incident_id')
+          .min({ at: 'occurred_at' }),
+        this.db('incident_repeats')
+          .whereIn('earlier_incident_id', part)
+          .groupBy('earlier_incident_id')
+          .select('earlier_incident_id')
+          .min({ at: 'linked_at' }),
+      ]);
+      for (const row of incidents) {
+        let tags: string[] = [];
+        try {
+          tags = JSON.parse(row.tags ?? '[]');
+        } catch {
+          tags = [];
+        }
+        records.set(row.id, {
+          id: row.id,
+          title: row.title,
+          severity: row.severity as Severity,
+          ...(row.incident_type ? { incidentType: row.incident_type } : {}),
+          declaredAt: toIso(row.declared_at),
+          ...(row.resolved_at ? { resolvedAt: toIso(row.resolved_at) } : {}),
+          entities: [],
+          roles: [],
+          tags,
+          externalCause: truthy(row.external_cause),
+        });
+      }
+      for (const row of entities) {
+        records.get(row.incident_id)?.entities.push({
+          entityRef: row.entity_ref,
+          ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
+          ...(row.system_ref ? { systemRef: row.system_ref } : {}),
+        });
+      }
+      for (const row of roles) {
+        records.get(row.incident_id)?.roles.push({
+          role: row.role as IncidentRole,
+          userRef: row.user_ref,
+          assignedAt: toIso(row.assigned_at),
+          ...(row.released_at ? { releasedAt: toIso(row.released_at) } : {}),
+        });
+      }
+      for (const row of reopens as Array<{ incident_id: string; at: DbTimestamp }>) {
+        const record = records.get(row.incident_id);
+        if (record) record.reopenedAt = toIso(row.at);
+      }
+      for (const row of repeats as Array<{ earlier_incident_id: string; at: DbTimestamp }>) {
+        const record = records.get(row.earlier_incident_id);
+        if (record) record.repeatLinkedAt = toIso(row.at);
+      }
+    }
+    return ids.filter(id => records.has(id)).map(id => records.get(id)!);
+  }
+
+  async listOpenIncidents(limit: number): Promise<AssignmentIncident[]> {
+    const ids: string[] = await this.db('incidents')
+      .whereNull('resolved_at')
+      .orderBy([{ column: 'declared_at', order: 'desc' }, 'id'])
+      .limit(limit)
+      .pluck('id');
+    return this.load(ids);
+  }
+
+  async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
+    const since = toDate(filter.since)!;
+    const found = new Map<string, number>();
+    const note = (rows: Array<{ id: string; declared_at: DbTimestamp }>) => {
+      for (const row of rows) found.set(row.id, Date.parse(toIso(row.declared_at)));
+    };
+    for (const part of chunks(filter.entityRefs)) {
+      // Served by incident_entities_ref_idx (entity_ref, declared_at, incident_id).
+      note(
+        await this.db('incident_entities')
+          .whereIn('entity_ref', part)
+          .where('declared_at', '>=', since)
+          .orderBy('declared_at', 'desc')
+          .limit(filter.limit)
+          .select({ id: 'incident_id', declared_at: 'declared_at' }),
+      );
+    }
+    for (const part of chunks(filter.systemRefs)) {
+      note(
+        await this.db('incident_entities')
+          .whereIn('system_ref', part)
+          .where('declared_at', '>=', since)
+          .orderBy('declared_at', 'desc')
+          .limit(filter.limit)
+          .select({ id: 'incident_id', declared_at: 'declared_at' }),
+      );
+    }
+    if (filter.incidentType) {
+      note(
+        await this.db('incidents')
+          .whereRaw('lower(incident_type) = ?', [filter.incidentType.toLocaleLowerCase('en-US')])
+          .where('declared_at', '>=', since)
+          .orderBy('declared_at', 'desc')
+          .limit(filter.limit)
+          .select('id', 'declared_at'),
+      );
+    }
+    const ids = [...found.entries()]
+      .sort(([a, at], [b, bt]) => bt - at || compareStrings(a, b))
+      .slice(0, filter.limit)
+      .map(([id]) => id);
+    return this.load(ids);
+  }
+
+  async listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>> {
+    const ids: string[] = await this.db('incidents').orderBy(['declared_at', 'id']).pluck('id');
+    return (await this.load(ids)).map(({ tags: _tags, ...incident }) => incident);
+  }
+
+  async getIncident(id: string): Promise<(AssignmentIncident & { tags: string[] }) | undefined> {
+    const [incident] = await this.load([id]);
+    if (!incident) return undefined;
+    const { externalCause: _external, ...rest } = incident;
+    return rest;
+  }
+
+  async withResponderRecords(userRefs: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks([...new Set(userRefs)])) {
+      const rows = await Promise.all(
+        ['incident_roles', 'responder_training', 'responder_suspensions'].map(table =>
+          this.db(table).whereIn('user_ref', part).distinct('user_ref').pluck('user_ref'),
+        ),
+      );
+      rows.flat().forEach(ref => found.add(ref));
+    }
+    return found;
+  }
+
+  async recordAcceptance(acceptance: SuggestionAcceptance): Promise<void> {
+    await this.db('suggestion_acceptances').insert({
+      incident_id: acceptance.incidentId,
+      role: acceptance.role,
+      user_ref: acceptance.userRef,
+      rank_at_acceptance: acceptance.rankAtAcceptance ?? null,
+      suggested_top_n: JSON.stringify(acceptance.suggestedTopN),
+      accepted_by: acceptance.acceptedBy,
+      accepted_at: toDate(acceptance.acceptedAt),
+    });
+  }
+
+  private inRange(query: Knex.QueryBuilder, column: string, range: { from?: string; to?: string }) {
+    if (range.from) query.where(column, '>=', toDate(range.from)!);
+    if (range.to) query.where(column, '<', toDate(range.to)!);
+    return query;
+  }
+
+  async listAcceptances(range: { from?: string; to?: string }): Promise<SuggestionAcceptance[]> {
+    const rows: DbAcceptanceRow[] = await this.inRange(
+      this.db('suggestion_acceptances as a').join('incidents as i', 'i.id', 'a.incident_id'),
+      'i.declared_at',
+      range,
+    )
+      .select('a.incident_id', 'a.role', 'a.user_ref', 'a.rank_at_acceptance', 'a.suggested_top_n', 'a.accepted_by', 'a.accepted_at')
+      .orderBy(['a.incident_id', 'a.accepted_at', 'a.id']);
+    return rows.map(row => ({
+      incidentId: row.incident_id,
+      role: row.role as IncidentRole,
+      userRef: row.user_ref,
+      ...(row.rank_at_acceptance !== null && row.rank_at_acceptance !== undefined ? { rankAtAcceptance: Number(row.rank_at_acceptance) } : {}),
+      suggestedTopN: parseRefs(row.suggested_top_n),
+      acceptedBy: row.accepted_by,
+      acceptedAt: toIso(row.accepted_at),
+    }));
+  }
+
+  async listCommandedIncidents(range: { from?: string; to?: string }): Promise<CommandedIncident[]> {
+    const incidents = await this.inRange(this.db('incidents').whereIn('severity', ['SEV1', 'SEV2']), 'declared_at', range)
+      .select('id', 'severity', 'declared_at')
+      .orderBy(['declared_at', 'id']);
+    const out = new Map<string, CommandedIncident>();
+    for (const row of incidents) {
+      out.set(row.id, { incidentId: row.id, severity: row.severity, declaredAt: toIso(row.declared_at) });
+    }
+    for (const part of chunks([...out.keys()])) {
+      const roles = await this.db('incident_roles')
+        .whereIn('incident_id', part)
+        .where('role', 'incident-commander')
+        .select('incident_id', 'user_ref', 'assigned_at')
+        .orderBy(['incident_id', 'assigned_at', 'id']);
+      for (const role of roles) {
+        const incident = out.get(role.incident_id);
+        if (incident && !incident.commanderRef) {
+          incident.commanderRef = role.user_ref;
+          incident.commanderAssignedAt = toIso(role.assigned_at);
+        }
+      }
+    }
+    return [...out.values()];
+  }
+}

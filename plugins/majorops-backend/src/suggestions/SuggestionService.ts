@@ -1,0 +1,436 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, RELATION_MEMBER_OF, RELATION_HAS_MEMBER, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  acceptanceRate,
+  AcceptanceRateResult,
+  ANNOTATION_INCIDENT_TYPES,
+  ANNOTATION_TECH,
+  AssignmentCandidate,
+  AssignmentConfig,
+  AssignmentEntity,
+  AssignmentIncident,
+  AssignmentInput,
+  AssignmentReputation,
+  AssignmentSuggestions,
+  AssignmentTarget,
+  AssignmentUser,
+  Incident,
+  IncidentRole,
+  ReputationView,
+  readAnnotationList,
+  suggestAssignments,
+} from '@majorops/plugin-majorops-common';
+import { ownerAndSystemOf } from '../service/ownerSnapshot';
+import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
+import type { SuggestionStore } from './SuggestionStore';
+import { redactSuggestions } from './redactSuggestions';
+
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The settings under `majorops.suggestions`. */
+export interface SuggestionSettings {
+  /** Past incidents older than this many days are not read as expertise. */
+  historyDays: number;
+  /** At most this many past incidents are read per suggestion, the most recent first. */
+  maxHistoryIncidents: number;
+  /** At most this many open incidents are read for who is busy. */
+  maxOpenIncidents: number;
+  /** Reputation computed for a person is reused for this many seconds. */
+  reputationCacheSeconds: number;
+  /** IANA time zone of engagement patterns. */
+  timeZone?: string;
+}
+
+export const DEFAULT_SUGGESTION_SETTINGS: SuggestionSettings = {
+  historyDays: 365,
+  maxHistoryIncidents: 2000,
+  maxOpenIncidents: 500,
+  reputationCacheSeconds: 60,
+};
+
+export interface SuggestionServiceOptions {
+  store: SuggestionStore;
+  catalog: CatalogService;
+  /** Reputation, level, badge, workload and the k-anonymous peer aggregates of one person. */
+  reputation: { reputationView(userRef: string, options: { includeComments: boolean }): Promise<ReputationView> };
+  /** Assigns a role as the signed-in user (`IncidentService.assignRole`). */
+  assignRole(
+    id: string,
+    role: IncidentRole,
+    userRef: string,
+    expectedVersion: number | undefined,
+    actorRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Incident>;
+  config: AssignmentConfig;
+  settings?: Partial<SuggestionSettings>;
+  now?: () => string;
+}
+
+/** Who reads the suggestions: redaction applies unless they may read other people's reputation. */
+export interface SuggestionReader {
+  credentials: BackstageCredentials;
+  mayReadReputation: boolean;
+}
+
+export interface SuggestionMetrics {
+  from?: string;
+  to?: string;
+  severities: ['SEV1', 'SEV2'];
+  topN: number;
+  /** SEV1/SEV2 incidents declared in the range that have an incident commander. */
+  incidents: number;
+  /** Of those, incidents whose commander was taken through a suggestion from the top N (the first acceptance counts). */
+  acceptedFromTopN: number;
+  /** acceptedFromTopN / incidents, three decimals; absent without incidents. */
+  rate?: number;
+  /** The engine's acceptance rate over the incidents with a recorded suggestion only. */
+  amongSuggested: AcceptanceRateResult;
+  explanation: string;
+}
+
+const USER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'spec.profile.displayName', 'spec.memberOf', 'relations'];
+const ENTITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'relations'];
+
+/**
+ * Loads what the assignment engine of -common needs — catalog users and
+ * their teams, the affected entities with owner, system and annotations,
+ * open incidents (who is busy), past incidents on the same entities, systems
+ * and type, and each responder's reputation — and calls `suggestAssignments`.
+ * Records accepted suggestions and measures how often commanders come from the top N.
+ */
+export class SuggestionService {
+  private readonly now: () => string;
+  private readonly settings: SuggestionSettings;
+  /** Per person: their reputation, or null when they had no record (no role, training or suspension). */
+  private readonly reputationCache = new Map<string, { at: number; value: AssignmentReputation | null }>();
+
+  constructor(private readonly options: SuggestionServiceOptions) {
+    this.now = options.now ?? (() => new Date().toISOString());
+    this.settings = { ...DEFAULT_SUGGESTION_SETTINGS, ...options.settings };
+  }
+
+  // -------------------------------------------------------------------------
+  // Loading the engine's input
+
+  private async loadUsers(credentials: BackstageCredentials, groupRef?: string): Promise<AssignmentUser[]> {
+    const { items } = await this.options.catalog.getEntities(
+      { filter: groupRef ? { kind: 'user', 'relations.memberOf': groupRef } : { kind: 'user' }, fields: USER_FIELDS },
+      { credentials },
+    );
+    return items.map(userOf).sort((a, b) => compareStrings(a.userRef, b.userRef));
+  }
+
+  /** The affected entities and their systems, with owners and annotations. */
+  private async loadEntities(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<{ entities: AssignmentEntity[]; incidentTypes: string[] }> {
+    const refs = [...new Set(entityRefs.map(lower))];
+    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: refs, fields: ENTITY_FIELDS }, { credentials });
+    const entities = new Map<string, AssignmentEntity>();
+    const incidentTypes = new Set<string>();
+    const systems = new Set<string>();
+    items.forEach((item, i) => {
+      if (!item) return;
+      const described = entityOf(item, refs[i]);
+      entities.set(described.entityRef, described);
+      if (described.systemRef) systems.add(lower(described.systemRef));
+      readAnnotationList(item.metadata.annotations, ANNOTATION_INCIDENT_TYPES).forEach(t => incidentTypes.add(t));
+    });
+    const systemRefs = [...systems].filter(ref => !entities.has(ref));
+    if (systemRefs.length > 0) {
+      const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: systemRefs, fields: ENTITY_FIELDS }, { credentials });
+      found.items.forEach((item, i) => {
+        if (item) entities.set(systemRefs[i], entityOf(item, systemRefs[i]));
+      });
+    }
+    return { entities: [...entities.values()], incidentTypes: [...incidentTypes].sort(compareStrings) };
+  }
+
+  /** One person's reputation as the engine reads it, from the reputation service (cached briefly). */
+  private cached(userRef: string, nowMs: number): { value: AssignmentReputation | null } | undefined {
+    const cached = this.reputationCache.get(userRef);
+    return cached && nowMs - cached.at < this.settings.reputationCacheSeconds * 1000 ? cached : undefined;
+  }
+
+  private async reputationOf(userRef: string, nowMs: number): Promise<AssignmentReputation> {
+    const cached = this.cached(userRef, nowMs)?.value;
+    if (cached) return cached;
+    const view = await this.options.reputation.reputationView(userRef, { includeComments: false });
+    // Only the k-anonymous aggregate of "primary contact on the next P1": the newest window shown.
+    const shown = view.peerFeedback.find(a => !a.suppressed);
+    const value: AssignmentReputation = {
+      userRef,
+      score: view.reputation.score,
+      level: { level: view.level.level, name: view.level.name, suspended: view.level.suspended },
+      badge: { holds: view.badge.holds },
+      workload: { weeks: view.workload.weeks, flaggedPeriods: view.workload.flaggedPeriods, totals: view.workload.totals },
+      ...(shown && !shown.suppressed ? { peerPreference: shown.averages.primaryContact } : {}),
+    };
+    this.reputationCache.set(userRef, { at: nowMs, value });
+    return value;
+  }
+
+  /**
+   * Reputation of the people among `users` with a record. Whether someone has
+   * one is asked of the store only when not cached and not already known from
+   * a role on a loaded incident (`engaged`).
+   */
+  private async loadReputation(users: AssignmentUser[], nowMs: number, engaged: ReadonlySet<string> = new Set()): Promise<AssignmentReputation[]> {
+    // People with no role, training or suspension on record have no level: the engine lists them as such.
+    const unknown = users.map(u => u.userRef).filter(ref => !engaged.has(ref) && !this.cached(ref, nowMs));
+    const responders = unknown.length > 0 ? await this.options.store.withResponderRecords(unknown) : new Set<string>();
+    for (const ref of unknown) if (!responders.has(ref)) this.reputationCache.set(ref, { at: nowMs, value: null });
+    const refs = users.map(u => u.userRef).filter(ref => engaged.has(ref) || responders.has(ref) || this.cached(ref, nowMs)?.value);
+    const out: AssignmentReputation[] = [];
+    const CONCURRENCY = 8;
+    for (let i = 0; i < refs.length; i += CONCURRENCY) {
+      out.push(...(await Promise.all(refs.slice(i, i + CONCURRENCY).map(ref => this.reputationOf(ref, nowMs)))));
+    }
+    return out;
+  }
+
+  /** The engine's input for a target, loaded with the caller's catalog credentials. */
+  async loadInput(
+    target: Omit<AssignmentTarget, 'entities'> & { entityRefs: string[]; recorded?: AssignmentTarget['entities'] },
+    credentials: BackstageCredentials,
+    now: string,
+    options: { groupRef?: string } = {},
+  ): Promise<AssignmentInput> {
+    const nowMs = Date.parse(now);
+    const [users, { entities, incidentTypes }, open] = await Promise.all([
+      this.loadUsers(credentials, options.groupRef),
+      this.loadEntities(target.entityRefs, credentials),
+      this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
+    ]);
+    const byRef = new Map(entities.map(e => [e.entityRef, e]));
+    const affected = target.entityRefs.map(ref => {
+      const recorded = target.recorded?.find(e => e.entityRef === ref);
+      const current = byRef.get(lower(ref));
+      // Today's owner and system from the catalog; what was recorded at declaration otherwise.
+      const ownerRef = current?.ownerRef ?? recorded?.ownerRef;
+      const systemRef = current?.systemRef ?? recorded?.systemRef;
+      return { entityRef: lower(ref), ...(ownerRef ? { ownerRef } : {}), ...(systemRef ? { systemRef } : {}) };
+    });
+    // Without a type of its own, an incident takes the type its entities declare when they agree on one.
+    const incidentType = target.incidentType ?? (incidentTypes.length === 1 ? incidentTypes[0] : undefined);
+    const systemRefs = [...new Set(affected.map(e => e.systemRef).filter((s): s is string => Boolean(s)))];
+    const history = await this.options.store.listHistory({
+      entityRefs: affected.map(e => e.entityRef),
+      systemRefs,
+      incidentType,
+      since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
+      limit: this.settings.maxHistoryIncidents,
+    });
+    const incidents = new Map<string, AssignmentIncident>();
+    for (const incident of [...history, ...open]) incidents.set(incident.id, incident);
+    // For a team, all its members; otherwise only the people who can matter for this incident.
+    const candidates = options.groupRef ? users : candidatesOf(users, affected, byRef, incidents.values());
+    // A role on a loaded incident is a record: no need to ask the store for those people.
+    const engaged = new Set<string>();
+    for (const incident of incidents.values()) for (const role of incident.roles) engaged.add(role.userRef);
+    const reputation = await this.loadReputation(candidates, nowMs, engaged);
+    const { entityRefs: _refs, recorded: _recorded, ...rest } = target;
+    return {
+      incident: { ...rest, ...(incidentType ? { incidentType } : {}), entities: affected },
+      users: candidates,
+      entities,
+      incidents: [...incidents.values()],
+      reputation,
+      ...(this.settings.timeZone ? { timeZone: this.settings.timeZone } : {}),
+    };
+  }
+
+  private present(suggestions: AssignmentSuggestions, reader: SuggestionReader): AssignmentSuggestions {
+    return reader.mayReadReputation ? suggestions : redactSuggestions(suggestions);
+  }
+
+  private async suggestFor(id: string, credentials: BackstageCredentials, now: string) {
+    const incident = await this.options.store.getIncident(id);
+    if (!incident) throw new NotFoundError(`No incident with id ${id}`);
+    const input = await this.loadInput(
+      {
+        id: incident.id,
+        ...(incident.title ? { title: incident.title } : {}),
+        severity: incident.severity,
+        ...(incident.incidentType ? { incidentType: incident.incidentType } : {}),
+        declaredAt: incident.declaredAt,
+        entityRefs: incident.entities.map(e => e.entityRef),
+        recorded: incident.entities,
+      },
+      credentials,
+      now,
+    );
+    return suggestAssignments(input, now, this.options.config);
+  }
+
+  // -------------------------------------------------------------------------
+  // What the routes call
+
+  /** Suggestions for a declared incident. */
+  async forIncident(id: string, reader: SuggestionReader): Promise<AssignmentSuggestions> {
+    return this.present(await this.suggestFor(id, reader.credentials, this.now()), reader);
+  }
+
+  /** Suggestions for an incident about to be declared. */
+  async forDraft(body: DraftSuggestionBody, reader: SuggestionReader): Promise<AssignmentSuggestions> {
+    const now = this.now();
+    const input = await this.loadInput(
+      { id: 'draft', severity: body.severity, ...(body.incidentType ? { incidentType: body.incidentType } : {}), declaredAt: now, entityRefs: body.entityRefs },
+      reader.credentials,
+      now,
+    );
+    if (body.tags?.length) {
+      // Tags of the draft count as tech values, beside the entities' `majorops.dev/tech`.
+      const tech = new Set(body.tags.map(t => t.trim().toLowerCase()));
+      for (const e of input.entities) if (body.entityRefs.includes(e.entityRef)) e.tech?.forEach(t => tech.add(t));
+      input.incident.tech = [...tech].sort(compareStrings);
+    }
+    return this.present(suggestAssignments(input, now, this.options.config), reader);
+  }
+
+  /**
+   * Members of a team who may command a SEV1 or SEV2 now (level, not
+   * suspended, not already commanding elsewhere), best first, with reasons.
+   * Ranked as for a SEV2 on the entities the team owns.
+   */
+  async readyCommanders(groupRef: string, reader: SuggestionReader): Promise<{ groupRef: string; items: AssignmentCandidate[] }> {
+    const { credentials } = reader;
+    const group = await this.options.catalog.getEntityByRef(groupRef, { credentials });
+    if (!group || lower(group.kind) !== 'group') throw new NotFoundError(`No group ${groupRef} in the catalog`);
+    const { items: owned } = await this.options.catalog.getEntities(
+      { filter: { 'relations.ownedBy': groupRef }, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      { credentials },
+    );
+    const now = this.now();
+    const input = await this.loadInput(
+      { id: `ready:${groupRef}`, severity: 'SEV2', declaredAt: now, entityRefs: owned.map(e => lower(stringifyEntityRef(e))).slice(0, 50) },
+      credentials,
+      now,
+      { groupRef },
+    );
+    // Members named only by the group's hasMember relations count too.
+    const known = new Set(input.users.map(u => u.userRef));
+    const extra = (group.relations ?? [])
+      .filter(r => r.type === RELATION_HAS_MEMBER && lower(r.targetRef).startsWith('user:') && !known.has(lower(r.targetRef)))
+      .map(r => lower(r.targetRef));
+    if (extra.length > 0) {
+      const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: extra, fields: USER_FIELDS }, { credentials });
+      const users = found.items.filter((u): u is Entity => Boolean(u)).map(userOf);
+      input.users.push(...users);
+      input.reputation.push(...(await this.loadReputation(users, Date.parse(now))));
+    }
+    const suggestions = suggestAssignments(input, now, { ...this.options.config, topN: Math.max(1, input.users.length) });
+    return { groupRef, items: this.present(suggestions, reader).incidentCommander };
+  }
+
+  /**
+   * Takes a suggested person for a role: assigns it through the incident
+   * service as the signed-in user, then records the acceptance with the place
+   * the person had among the suggestions at that moment.
+   */
+  async accept(id: string, body: AcceptSuggestionBody, actorRef: string, credentials: BackstageCredentials): Promise<Incident> {
+    const now = this.now();
+    const suggestions = await this.suggestFor(id, credentials, now);
+    const suggested =
+      body.role === 'incident-commander'
+        ? suggestions.incidentCommander.map(c => c.userRef)
+        : suggestions.operationsChief
+          ? [suggestions.operationsChief.userRef]
+          : [];
+    const index = suggested.indexOf(body.userRef);
+    const incident = await this.options.assignRole(id, body.role, body.userRef, body.version, actorRef, credentials);
+    await this.options.store.recordAcceptance({
+      incidentId: id,
+      role: body.role,
+      userRef: body.userRef,
+      ...(index >= 0 ? { rankAtAcceptance: index + 1 } : {}),
+      suggestedTopN: suggested,
+      acceptedBy: actorRef,
+      acceptedAt: now,
+    });
+    return incident;
+  }
+
+  /** How often SEV1/SEV2 commanders were taken from the suggested top N, for incidents declared in [from, to). */
+  async metrics(range: { from?: string; to?: string }): Promise<SuggestionMetrics> {
+    const [acceptances, incidents] = await Promise.all([
+      this.options.store.listAcceptances(range),
+      this.options.store.listCommandedIncidents(range),
+    ]);
+    const major = new Set(incidents.map(i => i.incidentId));
+    const commanderAcceptances = acceptances.filter(a => a.role === 'incident-commander' && major.has(a.incidentId));
+    const amongSuggested = acceptanceRate(
+      commanderAcceptances.map(a => ({ incidentId: a.incidentId, asOf: a.acceptedAt, incidentCommander: a.suggestedTopN.map(userRef => ({ userRef })) as AssignmentCandidate[] })),
+      // The commander that counts is the one taken through a suggestion (the declarer commands until then).
+      commanderAcceptances.map(a => ({ incidentId: a.incidentId, commanderRef: a.userRef, acceptedAt: a.acceptedAt })),
+    );
+    const commanded = incidents.filter(i => i.commanderRef).length;
+    const topN = this.options.config.topN;
+    return {
+      ...(range.from ? { from: range.from } : {}),
+      ...(range.to ? { to: range.to } : {}),
+      severities: ['SEV1', 'SEV2'],
+      topN,
+      incidents: commanded,
+      acceptedFromTopN: amongSuggested.accepted,
+      ...(commanded > 0 ? { rate: Math.round((amongSuggested.accepted / commanded) * 1000) / 1000 } : {}),
+      amongSuggested,
+      explanation:
+        `${amongSuggested.accepted} of ${commanded} SEV1/SEV2 incident${commanded === 1 ? '' : 's'} with a commander had their commander ` +
+        `taken from the top ${topN} suggested; ${amongSuggested.incidents} had a commander suggestion accepted at all.`,
+    };
+  }
+}
+
+/**
+ * The people who can matter for an incident: members of the groups (or the
+ * users) owning an affected entity or its system, and everyone with a role on
+ * a loaded incident — past ones on the same entities, systems or type
+ * (expertise, engagement pattern) and open ones (busy elsewhere). Anyone else
+ * has no ownership, expertise or busy signal for it, so neither their
+ * reputation is computed nor are they listed as left out.
+ */
+export function candidatesOf(
+  users: AssignmentUser[],
+  affected: Array<{ ownerRef?: string; systemRef?: string }>,
+  entities: ReadonlyMap<string, AssignmentEntity>,
+  incidents: Iterable<AssignmentIncident>,
+): AssignmentUser[] {
+  const owners = new Set<string>();
+  for (const e of affected) {
+    if (e.ownerRef) owners.add(lower(e.ownerRef));
+    const systemOwner = e.systemRef ? entities.get(lower(e.systemRef))?.ownerRef : undefined;
+    if (systemOwner) owners.add(lower(systemOwner));
+  }
+  const engaged = new Set<string>();
+  for (const incident of incidents) for (const role of incident.roles) engaged.add(lower(role.userRef));
+  return users.filter(u => engaged.has(u.userRef) || owners.has(u.userRef) || u.memberOf.some(g => owners.has(g)));
+}
+
+function userOf(user: Entity): AssignmentUser {
+  const memberOf = new Set<string>();
+  for (const r of user.relations ?? []) if (r.type === RELATION_MEMBER_OF) memberOf.add(lower(r.targetRef));
+  const displayName = (user.spec?.profile as { displayName?: string } | undefined)?.displayName;
+  return {
+    userRef: lower(stringifyEntityRef(user)),
+    ...(displayName ? { displayName } : {}),
+    memberOf: [...memberOf].sort(compareStrings),
+  };
+}
+
+function entityOf(item: Entity, ref: string): AssignmentEntity {
+  const { ownerRef, systemRef } = ownerAndSystemOf(item);
+  const tech = readAnnotationList(item.metadata.annotations, ANNOTATION_TECH);
+  return {
+    entityRef: lower(ref),
+    ...(ownerRef ? { ownerRef: lower(ownerRef) } : {}),
+    ...(systemRef ? { systemRef: lower(systemRef) } : {}),
+    ...(tech.length ? { tech } : {}),
+  };
+}

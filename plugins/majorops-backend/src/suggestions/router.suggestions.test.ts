@@ -1,0 +1,313 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { AssignmentCandidate, AssignmentSuggestions } from '@majorops/plugin-majorops-common';
+import { Server } from 'http';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { entity, startMajorOpsBackend } from '../tests/testBackend';
+import { RESTRICTED_REASON } from './redactSuggestions';
+
+jest.setTimeout(120_000);
+
+const API = '/api/majorops';
+const ADA = 'user:default/ada';
+const BO = 'user:default/bo';
+const CY = 'user:default/cy';
+const DEE = 'user:default/dee';
+const EVE = 'user:default/eve';
+const SRE = 'group:default/sre';
+const PLATFORM = 'group:default/platform';
+const CHECKOUT = 'component:default/checkout-api';
+const PAYMENTS = 'component:default/payments';
+const SHOP = 'system:default/shop';
+
+/** Ada reads everyone's reputation and manages responders; the others read only their own. */
+const GUARDED = new Set(['majorops.reputation.read', 'majorops.ranking.read', 'majorops.responder.manage']);
+const permissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => {
+    const decide = (requests: any[], options: any) => {
+      const principal = options.credentials.principal;
+      const user = principal?.type === 'user' ? principal.userEntityRef : undefined;
+      return requests.map(r => ({ result: !GUARDED.has(r.permission.name) || user === ADA ? AuthorizeResult.ALLOW : AuthorizeResult.DENY }));
+    };
+    return {
+      authorize: async (requests: any[], options: any) => decide(requests, options),
+      authorizeConditional: async (requests: any[], options: any) => decide(requests, options),
+    };
+  },
+});
+
+/** Level 1 after one incident; every role at every severity needs level 1; nothing above is reachable. */
+const impossible = { minIncidents: 100000, minSev1or2Incidents: 0, minSev1or2CommandOrComms: 0, minSev1or2Commander: 0, minScore: 0, trainings: [] };
+const allRoles = { 'incident-commander': 1, 'communications-lead': 1, 'technical-lead': 1, 'operations-chief': 1, scribe: 1 };
+const config = {
+  majorops: {
+    reputation: {
+      levels: {
+        requirements: {
+          1: { ...impossible, minIncidents: 1 },
+          2: impossible,
+          3: impossible,
+          4: impossible,
+          5: impossible,
+        },
+        eligibility: { SEV1: allRoles, SEV2: allRoles, SEV3: allRoles, SEV4: allRoles },
+      },
+    },
+    suggestions: { reputationCacheSeconds: 0 },
+  },
+};
+
+const user = (name: string, group: string): Entity => ({
+  ...entity('User', name),
+  spec: { profile: { displayName: name.toUpperCase() }, memberOf: [group] },
+  relations: [{ type: 'memberOf', targetRef: group }],
+});
+
+const entities: Entity[] = [
+  user('ada', SRE),
+  user('bo', SRE),
+  user('cy', PLATFORM),
+  user('dee', SRE),
+  user('eve', PLATFORM),
+  entity('Group', 'sre'),
+  entity('Group', 'platform'),
+  entity('System', 'shop', PLATFORM),
+  {
+    ...entity('Component', 'checkout-api', SRE, SHOP),
+    metadata: {
+      name: 'checkout-api',
+      namespace: 'default',
+      annotations: { 'majorops.dev/tech': 'postgres, kafka', 'majorops.dev/incident-types': 'database' },
+    },
+  },
+  entity('Component', 'payments', PLATFORM, SHOP),
+];
+
+const as = (userRef: string) => mockCredentials.user.header(userRef);
+const refs = (candidates: AssignmentCandidate[]) => candidates.map(c => c.userRef);
+
+describe('majorops suggestions API', () => {
+  const databases = TestDatabases.create();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let server: Server;
+    /** The SEV2 on checkout-api that suggestions are asked for, declared by Ada. */
+    let target: { id: string; version: number };
+    /** Eve's open SEV1 on payments. */
+    let eveIncident: string;
+
+    async function declare(declarer: string, body: object) {
+      const res = await request(server).post(`${API}/incidents`).set('Authorization', as(declarer)).send({ title: 'Errors', ...body });
+      expect(res.status).toBe(201);
+      return res.body as { id: string; version: number };
+    }
+
+    async function resolve(id: string, actor: string) {
+      const res = await request(server).post(`${API}/incidents/${id}/transitions`).set('Authorization', as(actor)).send({ to: 'resolved' });
+      expect(res.status).toBe(200);
+    }
+
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      server = await startMajorOpsBackend({ knex, entities, config, features: [permissions] });
+      // Bo commanded a database incident on checkout-api; Cy one on payments, in the same system.
+      await resolve((await declare(BO, { severity: 'SEV2', entityRefs: [CHECKOUT], incidentType: 'database' })).id, BO);
+      await resolve((await declare(CY, { severity: 'SEV2', entityRefs: [PAYMENTS] })).id, CY);
+      // Dee has history on checkout-api too, but is suspended.
+      await resolve((await declare(DEE, { severity: 'SEV3', entityRefs: [CHECKOUT], incidentType: 'database' })).id, DEE);
+      const suspended = await request(server)
+        .put(`${API}/responders/${encodeURIComponent(DEE)}/suspension`)
+        .set('Authorization', as(ADA))
+        .send({ reason: 'Retraining review', reviewAt: new Date(Date.now() + 30 * 86400_000).toISOString() });
+      expect(suspended.status).toBe(200);
+      // Eve is commanding an open SEV1.
+      eveIncident = (await declare(EVE, { severity: 'SEV1', entityRefs: [PAYMENTS] })).id;
+      target = await declare(ADA, { severity: 'SEV2', entityRefs: [CHECKOUT], incidentType: 'database' });
+    });
+
+    afterEach(async () => {
+      await knex.destroy();
+    });
+
+    const suggestionsFor = async (reader: string) => {
+      const res = await request(server).get(`${API}/incidents/${target.id}/suggestions`).set('Authorization', as(reader));
+      expect(res.status).toBe(200);
+      return res.body as AssignmentSuggestions;
+    };
+
+    it('ranks a member of the owning team first, with the reason naming the team and the track record', async () => {
+      const suggestions = await suggestionsFor(ADA);
+      expect(suggestions.incidentId).toBe(target.id);
+      expect(suggestions.incidentCommander[0].userRef).toBe(BO);
+      const bo = suggestions.incidentCommander[0];
+      expect(bo.reasons).toContain(`Member of ${SRE}, which owns ${CHECKOUT}`);
+      expect(bo.reasons.join('\n')).toMatch(/Commanded 1 SEV1\/SEV2 incident on component:default\/checkout-api/);
+      expect(bo.evidence.map(e => e.matches)).toEqual([expect.arrayContaining([`entity:${CHECKOUT}`, 'type:database'])]);
+      // Cy belongs to the team owning the system, which counts for less.
+      const cy = suggestions.incidentCommander.find(c => c.userRef === CY) ?? suggestions.operationsChief;
+      expect(cy?.breakdown.ownership.reasons).toEqual([`Member of ${PLATFORM}, which owns ${SHOP}, the system of ${CHECKOUT}`]);
+      // Ada, who declared it, and anyone without a record are not left out silently.
+      expect(suggestions.explanation).toMatch(/not an assignment/);
+    });
+
+    it('never suggests a suspended responder, and says why', async () => {
+      const suggestions = await suggestionsFor(ADA);
+      expect(refs(suggestions.incidentCommander)).not.toContain(DEE);
+      expect(suggestions.operationsChief?.userRef).not.toBe(DEE);
+      expect(suggestions.experts.flatMap(t => t.experts.map(e => e.userRef))).not.toContain(DEE);
+      const dee = suggestions.excluded.filter(e => e.userRef === DEE);
+      expect(dee.map(e => e.slot)).toEqual(expect.arrayContaining(['incident-commander', 'operations-chief']));
+      for (const exclusion of dee) expect(exclusion.reasons.join(' ')).toMatch(/Suspended/);
+    });
+
+    it('leaves out someone commanding another open incident, naming that incident', async () => {
+      const suggestions = await suggestionsFor(ADA);
+      expect(refs(suggestions.incidentCommander)).not.toContain(EVE);
+      const eve = suggestions.excluded.find(e => e.userRef === EVE && e.slot === 'incident-commander');
+      expect(eve?.reasons.join(' ')).toContain(`Already commanding ${eveIncident}`);
+    });
+
+    it('hides reputation scores and peer preference from a reader without majorops.reputation.read, keeping rank and reasons', async () => {
+      const full = await suggestionsFor(ADA);
+      const redacted = await suggestionsFor(BO);
+      expect(refs(redacted.incidentCommander)).toEqual(refs(full.incidentCommander));
+      expect(redacted.incidentCommander.map(c => c.rank)).toEqual(full.incidentCommander.map(c => c.rank));
+      expect(full.incidentCommander[0].reasons.join('\n')).toMatch(/Reputation score \d+ of 1000/);
+      for (const candidate of [...redacted.incidentCommander, ...(redacted.operationsChief ? [redacted.operationsChief] : [])]) {
+        for (const component of ['reputation', 'peerPreference'] as const) {
+          expect(candidate.breakdown[component]).toMatchObject({ value: 0, points: 0, reasons: [RESTRICTED_REASON] });
+        }
+        const text = candidate.reasons.join('\n');
+        expect(text).not.toMatch(/Reputation score \d/);
+        expect(text).not.toMatch(/Peers would want/);
+        expect(text).not.toMatch(/No peer aggregate/);
+      }
+      // The non-sensitive reasons stay.
+      expect(redacted.incidentCommander[0].reasons).toContain(`Member of ${SRE}, which owns ${CHECKOUT}`);
+      const body = JSON.stringify(redacted);
+      expect(body).not.toMatch(/Reputation score \d/);
+    });
+
+    it('suggests for an incident not declared yet', async () => {
+      const res = await request(server)
+        .post(`${API}/suggestions`)
+        .set('Authorization', as(ADA))
+        .send({ severity: 'SEV2', entityRefs: [CHECKOUT], tags: ['postgres'] });
+      expect(res.status).toBe(200);
+      expect(res.body.incidentId).toBe('draft');
+      expect(res.body.incidentCommander[0].userRef).toBe(BO);
+      expect(res.body.experts.map((t: { kind: string; value: string }) => `${t.kind}:${t.value}`)).toEqual(
+        expect.arrayContaining(['type:database', 'tech:postgres', 'tech:kafka']),
+      );
+    });
+
+    it("lists a team's members ready to command, leaving out the suspended", async () => {
+      const res = await request(server).get(`${API}/groups/${encodeURIComponent(SRE)}/ready-commanders`).set('Authorization', as(ADA));
+      expect(res.status).toBe(200);
+      expect(res.body.groupRef).toBe(SRE);
+      expect(refs(res.body.items)).toContain(BO);
+      expect(refs(res.body.items)).not.toContain(DEE);
+      expect(refs(res.body.items)).not.toContain(CY);
+      for (const item of res.body.items) expect(item.reasons.length).toBeGreaterThan(0);
+      const missing = await request(server).get(`${API}/groups/${encodeURIComponent('group:default/nobody')}/ready-commanders`).set('Authorization', as(ADA));
+      expect(missing.status).toBe(404);
+    });
+
+    it('accepts a suggestion: assigns the role as the signed-in user and records the rank; the metric counts it', async () => {
+      const suggestions = await suggestionsFor(ADA);
+      const top = suggestions.incidentCommander[0].userRef;
+      const res = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'incident-commander', userRef: top, version: target.version });
+      expect(res.status).toBe(200);
+      expect(res.body.roles.find((r: { role: string }) => r.role === 'incident-commander')).toMatchObject({ userRef: top, assignedBy: ADA });
+      const rows = await knex('suggestion_acceptances').select();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ incident_id: target.id, role: 'incident-commander', user_ref: top, rank_at_acceptance: 1, accepted_by: ADA });
+      expect(JSON.parse(rows[0].suggested_top_n)).toEqual(refs(suggestions.incidentCommander));
+
+      // Someone not suggested can still be taken; the acceptance has no rank.
+      const chief = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'operations-chief', userRef: DEE });
+      expect(chief.status).toBe(200);
+      expect((await knex('suggestion_acceptances').where({ role: 'operations-chief' }).first()).rank_at_acceptance).toBeNull();
+
+      const metrics = await request(server).get(`${API}/metrics/suggestions`).set('Authorization', as(BO));
+      expect(metrics.status).toBe(200);
+      // SEV1/SEV2 with a commander: Bo's, Cy's, Eve's and the target; one commander came from the top 3.
+      expect(metrics.body).toMatchObject({ topN: 3, incidents: 4, acceptedFromTopN: 1, rate: 0.25 });
+      expect(metrics.body.amongSuggested).toMatchObject({ incidents: 1, accepted: 1, rate: 1 });
+      const future = await request(server)
+        .get(`${API}/metrics/suggestions`)
+        .query({ from: new Date(Date.now() + 86400_000).toISOString() })
+        .set('Authorization', as(BO));
+      expect(future.body).toMatchObject({ incidents: 0, acceptedFromTopN: 0 });
+      expect(future.body.rate).toBeUndefined();
+    });
+
+    it('refuses bad input with 400 naming the field, unknown incidents with 404, a stale version with 409', async () => {
+      const draft = await request(server).post(`${API}/suggestions`).set('Authorization', as(ADA)).send({ severity: 'SEV9', entityRefs: [CHECKOUT] });
+      expect(draft.status).toBe(400);
+      expect(draft.body.error.message).toMatch(/severity/);
+      const noEntities = await request(server).post(`${API}/suggestions`).set('Authorization', as(ADA)).send({ severity: 'SEV1', entityRefs: [] });
+      expect(noEntities.status).toBe(400);
+      expect(noEntities.body.error.message).toMatch(/entityRefs/);
+      const extra = await request(server)
+        .post(`${API}/suggestions`)
+        .set('Authorization', as(ADA))
+        .send({ severity: 'SEV1', entityRefs: [CHECKOUT], commander: BO });
+      expect(extra.status).toBe(400);
+      expect(extra.body.error.message).toMatch(/commander/);
+      const role = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'scribe', userRef: BO });
+      expect(role.status).toBe(400);
+      expect(role.body.error.message).toMatch(/role/);
+      const userRef = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'incident-commander', userRef: 'group:default/sre' });
+      expect(userRef.status).toBe(400);
+      expect(userRef.body.error.message).toMatch(/userRef/);
+      const metrics = await request(server).get(`${API}/metrics/suggestions`).query({ from: 'yesterday' }).set('Authorization', as(ADA));
+      expect(metrics.status).toBe(400);
+      expect(metrics.body.error.message).toMatch(/from/);
+
+      expect((await request(server).get(`${API}/incidents/nope/suggestions`).set('Authorization', as(ADA))).status).toBe(404);
+      const unknown = await request(server)
+        .post(`${API}/incidents/nope/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'incident-commander', userRef: BO });
+      expect(unknown.status).toBe(404);
+
+      const first = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'incident-commander', userRef: BO, version: target.version });
+      expect(first.status).toBe(200);
+      const stale = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', as(ADA))
+        .send({ role: 'operations-chief', userRef: CY, version: target.version });
+      expect(stale.status).toBe(409);
+      // Nothing is recorded for the refused acceptance.
+      expect(await knex('suggestion_acceptances').pluck('user_ref')).toEqual([BO]);
+      // Accepting needs a signed-in user.
+      const service = await request(server)
+        .post(`${API}/incidents/${target.id}/suggestions/accept`)
+        .set('Authorization', mockCredentials.service.header())
+        .send({ role: 'incident-commander', userRef: CY });
+      expect(service.status).toBe(403);
+    });
+  });
+});

@@ -1,0 +1,498 @@
+import { parseIsoTimestamp } from '../escalation';
+import { eligibleFor } from '../reputation/levels';
+import { INCIDENT_ROLE_TITLES, IncidentRole } from '../roles';
+import type { Severity } from '../severity';
+import {
+  ASSIGNMENT_COMPONENTS,
+  ASSIGNMENT_PENALTIES,
+  AssignmentComponent,
+  AssignmentConfig,
+  DEFAULT_ASSIGNMENT_CONFIG,
+} from './config';
+import { engagementPattern } from './timeOfDay';
+import type {
+  AssignmentCandidate,
+  AssignmentEntity,
+  AssignmentExclusion,
+  AssignmentExpertTopic,
+  AssignmentIncident,
+  AssignmentInput,
+  AssignmentReputation,
+  AssignmentScoreComponent,
+  AssignmentSlot,
+  AssignmentSuggestions,
+  AssignmentUser,
+  ExpertiseEvidence,
+} from './types';
+
+/**
+ * Test oracle, not exported from the package: the assignment engine as it was
+ * before history was indexed by user (every user walks every past incident).
+ * Straightforward and slow; `suggestAssignments.equivalence.test.ts` checks
+ * that the indexed engine gives the same answer. Do not use outside tests.
+ */
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+const YEAR_MS = 365 * MS_PER_DAY;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const normalize = (value: string) => value.trim().toLowerCase();
+const isMajor = (severity: Severity) => severity === 'SEV1' || severity === 'SEV2';
+
+/** An incident as it stood at `now`. */
+interface KnownIncident {
+  incident: AssignmentIncident;
+  declared: number;
+  resolved: boolean;
+  open: boolean;
+  reopenedOrRepeated: boolean;
+  entityRefs: Set<string>;
+  systemRefs: Set<string>;
+  type?: string;
+  tech: Set<string>;
+  /** Role spans taken by `now`, with whether they are still held. */
+  roles: Array<{ role: IncidentRole; userRef: string; assigned: number; held: boolean }>;
+}
+
+function label(incident: AssignmentIncident): string {
+  return incident.title ? `${incident.id} '${incident.title}'` : incident.id;
+}
+
+function knownAt(
+  incident: AssignmentIncident,
+  index: number,
+  nowMs: number,
+  entities: Map<string, AssignmentEntity>,
+): KnownIncident | undefined {
+  const at = (value: string | undefined, field: string) =>
+    value === undefined ? undefined : parseIsoTimestamp(value, `incidents[${index}].${field}`);
+  const declared = at(incident.declaredAt, 'declaredAt')!;
+  if (declared > nowMs) return undefined;
+  const resolvedAt = at(incident.resolvedAt, 'resolvedAt');
+  const reopenedAt = at(incident.reopenedAt, 'reopenedAt');
+  const repeatAt = at(incident.repeatLinkedAt, 'repeatLinkedAt');
+  const resolved = resolvedAt !== undefined && resolvedAt <= nowMs;
+  const systemRefs = new Set<string>();
+  const tech = new Set<string>((incident.tech ?? []).map(normalize));
+  for (const affected of incident.entities) {
+    const catalog = entities.get(affected.entityRef);
+    const systemRef = affected.systemRef ?? catalog?.systemRef;
+    if (systemRef) systemRefs.add(systemRef);
+    if (incident.tech === undefined) for (const t of catalog?.tech ?? []) tech.add(normalize(t));
+  }
+  const roles: KnownIncident['roles'] = [];
+  incident.roles.forEach((span, r) => {
+    const assigned = at(span.assignedAt, `roles[${r}].assignedAt`)!;
+    if (assigned > nowMs) return;
+    const released = at(span.releasedAt, `roles[${r}].releasedAt`);
+    roles.push({ role: span.role, userRef: span.userRef, assigned, held: released === undefined || released > nowMs });
+  });
+  return {
+    incident,
+    declared,
+    resolved,
+    open: !resolved,
+    reopenedOrRepeated: (reopenedAt !== undefined && reopenedAt <= nowMs) || (repeatAt !== undefined && repeatAt <= nowMs),
+    entityRefs: new Set(incident.entities.map(e => e.entityRef)),
+    systemRefs,
+    type: incident.incidentType ? normalize(incident.incidentType) : undefined,
+    tech,
+    roles,
+  };
+}
+
+interface Target {
+  entityRefs: string[];
+  /** Per affected entity: its owner, its system and the system's owner. */
+  ownership: Array<{ entityRef: string; ownerRef?: string; systemRef?: string; systemOwnerRef?: string }>;
+  systemRefs: Set<string>;
+  type?: string;
+  tech: string[];
+}
+
+function describeTarget(input: AssignmentInput, entities: Map<string, AssignmentEntity>): Target {
+  const ownership: Target['ownership'] = [];
+  const systemRefs = new Set<string>();
+  const tech = new Set<string>((input.incident.tech ?? []).map(normalize));
+  for (const affected of input.incident.entities) {
+    const catalog = entities.get(affected.entityRef);
+    const systemRef = affected.systemRef ?? catalog?.systemRef;
+    if (systemRef) systemRefs.add(systemRef);
+    ownership.push({
+      entityRef: affected.entityRef,
+      ownerRef: affected.ownerRef ?? catalog?.ownerRef,
+      systemRef,
+      systemOwnerRef: systemRef ? entities.get(systemRef)?.ownerRef : undefined,
+    });
+    if (input.incident.tech === undefined) for (const t of catalog?.tech ?? []) tech.add(normalize(t));
+  }
+  return {
+    entityRefs: [...new Set(input.incident.entities.map(e => e.entityRef))].sort(compareStrings),
+    ownership,
+    systemRefs,
+    type: input.incident.incidentType ? normalize(input.incident.incidentType) : undefined,
+    tech: [...tech].sort(compareStrings),
+  };
+}
+
+function component(value: number, weight: number, reasons: string[], penalty: boolean): AssignmentScoreComponent {
+  const points = round1((penalty ? -1 : 1) * value * weight);
+  return { value: round3(value), weight, points: points === 0 ? 0 : points, reasons };
+}
+
+function ownershipOf(user: AssignmentUser, target: Target, config: AssignmentConfig) {
+  const mine = new Set([...user.memberOf, user.userRef]);
+  const via = (ownerRef: string) => (ownerRef === user.userRef ? 'Owns' : `Member of ${ownerRef}, which owns`);
+  const reasons: string[] = [];
+  let value = 0;
+  for (const o of target.ownership) {
+    if (o.ownerRef && mine.has(o.ownerRef)) {
+      reasons.push(`${via(o.ownerRef)} ${o.entityRef}`);
+      value = Math.max(value, config.ownership.entity);
+    } else if (o.systemOwnerRef && mine.has(o.systemOwnerRef)) {
+      reasons.push(`${via(o.systemOwnerRef)} ${o.systemRef}, the system of ${o.entityRef}`);
+      value = Math.max(value, config.ownership.system);
+    }
+  }
+  return { value, reasons };
+}
+
+interface Expertise {
+  raw: number;
+  evidence: ExpertiseEvidence[];
+  reasons: string[];
+}
+
+function outcomeOf(known: KnownIncident): ExpertiseEvidence['outcome'] {
+  if (!known.resolved) return 'unresolved';
+  return known.reopenedOrRepeated ? 'reopened-or-repeated' : 'clean';
+}
+
+function incidentWeight(known: KnownIncident, role: IncidentRole, nowMs: number, config: AssignmentConfig): number {
+  const outcome = outcomeOf(known);
+  const outcomeFactor =
+    outcome === 'clean' ? config.outcomeFactors.clean : outcome === 'unresolved' ? config.outcomeFactors.unresolved : config.outcomeFactors.reopenedOrRepeated;
+  const ageDays = Math.max(0, nowMs - known.declared) / MS_PER_DAY;
+  return config.roleFactors[role] * outcomeFactor * config.severityFactors[known.incident.severity] * Math.pow(0.5, ageDays / config.halfLifeDays);
+}
+
+/** The role that counts most for someone on an incident (the strongest factor, then the role list's order). */
+function strongestRole(known: KnownIncident, userRef: string, config: AssignmentConfig): IncidentRole | undefined {
+  let best: IncidentRole | undefined;
+  for (const span of known.roles) {
+    if (span.userRef !== userRef) continue;
+    if (best === undefined || config.roleFactors[span.role] > config.roleFactors[best]) best = span.role;
+  }
+  return best;
+}
+
+function expertiseOf(userRef: string, history: KnownIncident[], target: Target, nowMs: number, config: AssignmentConfig): Expertise {
+  const evidence: ExpertiseEvidence[] = [];
+  /** facet key → phrase and the incidents that matched it. */
+  const facets = new Map<string, { phrase: string; items: Array<{ known: KnownIncident; role: IncidentRole }> }>();
+  const note = (key: string, phrase: string, known: KnownIncident, role: IncidentRole) => {
+    const facet = facets.get(key) ?? { phrase, items: [] };
+    facet.items.push({ known, role });
+    facets.set(key, facet);
+  };
+  let raw = 0;
+  for (const known of history) {
+    const role = strongestRole(known, userRef, config);
+    if (!role) continue;
+    const matches: string[] = [];
+    let match = 0;
+    const sameEntities = target.entityRefs.filter(ref => known.entityRefs.has(ref));
+    if (sameEntities.length > 0) {
+      match += config.facets.entity;
+      for (const ref of sameEntities) {
+        matches.push(`entity:${ref}`);
+        note(`entity:${ref}`, `on ${ref}`, known, role);
+      }
+    } else {
+      const sameSystems = [...target.systemRefs].filter(ref => known.systemRefs.has(ref)).sort(compareStrings);
+      if (sameSystems.length > 0) {
+        match += config.facets.system;
+        for (const ref of sameSystems) {
+          matches.push(`system:${ref}`);
+          note(`system:${ref}`, `in ${ref}`, known, role);
+        }
+      }
+    }
+    if (target.type && known.type === target.type) {
+      match += config.facets.type;
+      matches.push(`type:${target.type}`);
+      note(`type:${target.type}`, `of type ${target.type}`, known, role);
+    }
+    const sharedTech = target.tech.filter(t => known.tech.has(t));
+    if (sharedTech.length > 0) {
+      match += config.facets.tech * Math.min(sharedTech.length, config.facets.maxTechMatches);
+      for (const t of sharedTech) {
+        matches.push(`tech:${t}`);
+        note(`tech:${t}`, `involving ${t}`, known, role);
+      }
+    }
+    if (matches.length === 0 || match === 0) continue;
+    const weight = match * incidentWeight(known, role, nowMs, config);
+    raw += weight;
+    evidence.push({
+      incidentId: known.incident.id,
+      ...(known.incident.title ? { title: known.incident.title } : {}),
+      severity: known.incident.severity,
+      declaredAt: known.incident.declaredAt,
+      role,
+      matches,
+      outcome: outcomeOf(known),
+      weight: round3(weight),
+    });
+  }
+  const reasons: string[] = [];
+  for (const { phrase, items } of facets.values()) {
+    for (const commanded of [true, false]) {
+      const group = items.filter(i => (i.role === 'incident-commander') === commanded);
+      if (group.length === 0) continue;
+      const major = group.every(i => isMajor(i.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
+      const lastYear = group.every(i => nowMs - i.known.declared <= YEAR_MS) ? ' in the last year' : '';
+      const clean = group.filter(i => outcomeOf(i.known) === 'clean').length;
+      const verb = commanded ? 'Commanded' : 'Held a role on';
+      reasons.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
+    }
+  }
+  evidence.sort((a, b) => b.weight - a.weight || compareStrings(a.incidentId, b.incidentId));
+  return { raw, evidence: evidence.slice(0, 5), reasons };
+}
+
+function burnoutOf(reputation: AssignmentReputation | undefined, nowMs: number, config: AssignmentConfig): string[] {
+  const workload = reputation?.workload;
+  if (!workload) return [];
+  const since = nowMs - config.burnoutLookbackDays * MS_PER_DAY;
+  const relevant = (from: string, to: string) => Date.parse(from) <= nowMs && Date.parse(to) > since;
+  const reasons: string[] = [];
+  const flaggedWeeks = (workload.weeks ?? []).filter(w => w.flagged && relevant(w.from, w.to));
+  if (flaggedWeeks.length > 0) {
+    for (const week of flaggedWeeks) {
+      for (const reason of week.reasons) {
+        const text = reason.replace(/\.$/, '');
+        reasons.push(
+          text.includes(' this week')
+            ? `Burnout flag: ${text.replace(' this week', ` in the week of ${week.weekOf}`)}`
+            : `Burnout flag: ${text} (week of ${week.weekOf})`,
+        );
+      }
+    }
+    return reasons;
+  }
+  for (const period of workload.flaggedPeriods ?? []) {
+    if (!relevant(period.from, period.to)) continue;
+    const span = `${period.from.slice(0, 10)} to ${period.to.slice(0, 10)}`;
+    for (const reason of period.reasons) reasons.push(`Burnout flag: ${reason.replace(/\.$/, '')} (${span})`);
+  }
+  return reasons;
+}
+
+interface Scored {
+  user: AssignmentUser;
+  reputation?: AssignmentReputation;
+  score: number;
+  breakdown: Record<AssignmentComponent, AssignmentScoreComponent>;
+  evidence: ExpertiseEvidence[];
+  busy: string[];
+}
+
+function candidate(s: Scored, rank: number): AssignmentCandidate {
+  const order = (c: AssignmentComponent) => ASSIGNMENT_COMPONENTS.indexOf(c);
+  const reasons = [...ASSIGNMENT_COMPONENTS]
+    .filter(c => s.breakdown[c].reasons.length > 0)
+    .sort((a, b) => Math.abs(s.breakdown[b].points) - Math.abs(s.breakdown[a].points) || order(a) - order(b))
+    .flatMap(c => s.breakdown[c].reasons);
+  return {
+    userRef: s.user.userRef,
+    ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
+    rank,
+    score: s.score,
+    ...(s.reputation?.level ? { level: { level: s.reputation.level.level, name: s.reputation.level.name } } : {}),
+    breakdown: s.breakdown,
+    reasons,
+    evidence: s.evidence,
+  };
+}
+
+function validate(input: AssignmentInput) {
+  input.reputation.forEach((r, i) => {
+    if (r.peerPreference !== undefined && !(typeof r.peerPreference === 'number' && r.peerPreference >= 1 && r.peerPreference <= 10)) {
+      throw new Error(`reputation[${i}].peerPreference must be an average from 1 to 10, got ${JSON.stringify(r.peerPreference)}`);
+    }
+    if (r.score !== undefined && !(typeof r.score === 'number' && r.score >= 0 && r.score <= 1000)) {
+      throw new Error(`reputation[${i}].score must be from 0 to 1000, got ${JSON.stringify(r.score)}`);
+    }
+  });
+}
+
+/**
+ * Suggestions for `input.incident` at `now`: the top N incident commanders,
+ * a recommended operations chief, experts per incident type and tech value,
+ * and everyone left out with the reason. Pure and deterministic: the same
+ * input, in any order, gives the same output.
+ */
+export function referenceSuggestAssignments(
+  input: AssignmentInput,
+  now: string,
+  config: AssignmentConfig = DEFAULT_ASSIGNMENT_CONFIG,
+): AssignmentSuggestions {
+  const nowMs = parseIsoTimestamp(now, 'now');
+  validate(input);
+  const severity = input.incident.severity;
+  const entities = new Map(input.entities.map(e => [e.entityRef, e]));
+  const reputations = new Map(input.reputation.map(r => [r.userRef, r]));
+  const users = [...new Map(input.users.map(u => [u.userRef, u])).values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
+  const target = describeTarget(input, entities);
+  const history = input.incidents
+    .filter(i => i.id !== input.incident.id)
+    .map((incident, i) => knownAt(incident, i, nowMs, entities))
+    .filter((k): k is KnownIncident => k !== undefined)
+    .sort((a, b) => a.declared - b.declared || compareStrings(a.incident.id, b.incident.id));
+
+  const busyByUser = new Map<string, string[]>();
+  const engagementsByUser = new Map<string, string[]>();
+  for (const known of history) {
+    for (const span of known.roles) {
+      const list = engagementsByUser.get(span.userRef) ?? [];
+      list.push(new Date(span.assigned).toISOString());
+      engagementsByUser.set(span.userRef, list);
+      if (known.open && span.held && (span.role === 'incident-commander' || span.role === 'operations-chief')) {
+        const reasons = busyByUser.get(span.userRef) ?? [];
+        const doing = span.role === 'incident-commander' ? 'commanding' : 'running operations on';
+        const reason = `Already ${doing} ${label(known.incident)}`;
+        if (!reasons.includes(reason)) reasons.push(reason);
+        busyByUser.set(span.userRef, reasons);
+      }
+    }
+  }
+
+  const w = config.weights;
+  const scored: Scored[] = users.map(user => {
+    const reputation = reputations.get(user.userRef);
+    const timeZone = user.timeZone ?? input.timeZone ?? 'UTC';
+    const ownership = ownershipOf(user, target, config);
+    const expertise = expertiseOf(user.userRef, history, target, nowMs, config);
+    const pattern = engagementPattern(engagementsByUser.get(user.userRef) ?? [], now, { timeZone, config: config.timeOfDay });
+    const burnout = burnoutOf(reputation, nowMs, config);
+    const busy = busyByUser.get(user.userRef) ?? [];
+    const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
+    const peer = reputation?.peerPreference;
+    const score = reputation?.score;
+    const values: Record<AssignmentComponent, [number, string[]]> = {
+      reputation: [score === undefined ? 0 : score / 1000, [score === undefined ? 'No reputation score yet' : `Reputation score ${score} of 1000`]],
+      champion: reputation?.badge?.holds ? [1, ['Holds the SRE Champion badge']] : [0, []],
+      ownership: [ownership.value, ownership.reasons],
+      expertise: [expertise.raw / (expertise.raw + config.expertiseSaturation), expertise.reasons],
+      peerPreference:
+        peer === undefined
+          ? [config.peerPreferenceNeutral, ['No peer aggregate shown yet (too few raters): counted as neutral']]
+          : [(peer - 1) / 9, [`Peers would want them as primary contact on the next P1: ${peer}/10 on average`]],
+      timeOfDay: [pattern.value, [pattern.reason.replace(/\.$/, '')]],
+      workload:
+        hoursPerWeek === undefined || hoursPerWeek <= 0
+          ? [0, []]
+          : [Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek), [`${hoursPerWeek} hours in incidents per week recently`]],
+      burnout: burnout.length > 0 ? [1, burnout] : [0, []],
+      busy: busy.length > 0 ? [1, busy] : [0, []],
+    };
+    const breakdown = {} as Record<AssignmentComponent, AssignmentScoreComponent>;
+    let total = 0;
+    for (const c of ASSIGNMENT_COMPONENTS) {
+      const penalty = ASSIGNMENT_PENALTIES.includes(c);
+      // Busy people are left out rather than marked down when `excludeBusy` is set.
+      const weight = c === 'busy' && config.excludeBusy ? 0 : w[c];
+      breakdown[c] = component(values[c][0], weight, values[c][1], penalty);
+      total += breakdown[c].points;
+    }
+    return { user, reputation, score: round1(total), breakdown, evidence: expertise.evidence, busy };
+  });
+  scored.sort((a, b) => b.score - a.score || compareStrings(a.user.userRef, b.user.userRef));
+
+  const excluded: AssignmentExclusion[] = [];
+  const exclude = (s: Scored, slot: AssignmentSlot, reasons: string[]) =>
+    excluded.push({ userRef: s.user.userRef, ...(s.user.displayName ? { displayName: s.user.displayName } : {}), slot, reasons });
+  const eligibleFrom = (role: 'incident-commander' | 'operations-chief'): Scored[] =>
+    scored.filter(s => {
+      const level = s.reputation?.level;
+      if (!level) {
+        exclude(s, role, [`No level on record: ${INCIDENT_ROLE_TITLES[role]} on a ${severity} needs a level.`]);
+        return false;
+      }
+      const eligibility = eligibleFor(level, severity, role, config.levels);
+      const reasons = eligibility.eligible ? [] : [eligibility.reason];
+      if (!level.suspended && config.excludeBusy && s.busy.length > 0) reasons.push(...s.busy);
+      if (reasons.length > 0) {
+        exclude(s, role, reasons);
+        return false;
+      }
+      return true;
+    });
+
+  const commanders = eligibleFrom('incident-commander').slice(0, config.topN);
+  const top = commanders[0]?.user.userRef;
+  const chief = eligibleFrom('operations-chief').find(s => {
+    if (s.user.userRef !== top) return true;
+    exclude(s, 'operations-chief', ['Suggested as Incident Commander: the Operations Chief should be someone else.']);
+    return false;
+  });
+
+  const experts: AssignmentExpertTopic[] = [];
+  const topics: Array<{ kind: 'type' | 'tech'; value: string }> = [
+    ...(target.type ? [{ kind: 'type' as const, value: target.type }] : []),
+    ...target.tech.map(value => ({ kind: 'tech' as const, value })),
+  ];
+  const suspendedExperts = new Map<string, { s: Scored; topics: string[] }>();
+  for (const topic of topics) {
+    const found: AssignmentExpertTopic['experts'] = [];
+    for (const s of scored) {
+      const matching = history
+        .map(known => ({ known, role: strongestRole(known, s.user.userRef, config) }))
+        .filter(({ known, role }) => role && (topic.kind === 'type' ? known.type === topic.value : known.tech.has(topic.value)));
+      if (matching.length < config.expertMinIncidents) continue;
+      const what = topic.kind === 'type' ? `of type ${topic.value}` : `involving ${topic.value}`;
+      if (s.reputation?.level?.suspended) {
+        const entry = suspendedExperts.get(s.user.userRef) ?? { s, topics: [] };
+        entry.topics.push(what);
+        suspendedExperts.set(s.user.userRef, entry);
+        continue;
+      }
+      const weight = matching.reduce((sum, m) => sum + incidentWeight(m.known, m.role!, nowMs, config), 0);
+      const clean = matching.filter(m => outcomeOf(m.known) === 'clean').length;
+      const last = new Date(Math.max(...matching.map(m => m.known.declared))).toISOString().slice(0, 10);
+      found.push({
+        userRef: s.user.userRef,
+        ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
+        incidents: matching.length,
+        weight: round3(weight),
+        reason: `${plural(matching.length, 'past incident')} ${what}, ${clean} resolved without reopen or repeat, the last on ${last}`,
+      });
+    }
+    found.sort((a, b) => b.weight - a.weight || compareStrings(a.userRef, b.userRef));
+    experts.push({ ...topic, experts: found.slice(0, config.expertsPerTopic) });
+  }
+  for (const { s, topics: what } of suspendedExperts.values()) {
+    exclude(s, 'expert', [`Suspended: not flagged as an expert despite a track record (${what.join('; ')}).`]);
+  }
+
+  const slotOrder: AssignmentSlot[] = ['incident-commander', 'operations-chief', 'expert'];
+  excluded.sort((a, b) => compareStrings(a.userRef, b.userRef) || slotOrder.indexOf(a.slot) - slotOrder.indexOf(b.slot));
+
+  const explanation =
+    commanders.length === 0
+      ? `No one available is eligible to command this ${severity}; see who is left out and why.`
+      : `${plural(commanders.length, 'suggested incident commander')} for this ${severity}, best first. A suggestion, not an assignment: the incident commander makes the call.`;
+
+  return {
+    incidentId: input.incident.id,
+    severity,
+    asOf: new Date(nowMs).toISOString(),
+    incidentCommander: commanders.map((s, i) => candidate(s, i + 1)),
+    ...(chief ? { operationsChief: candidate(chief, 1) } : {}),
+    experts,
+    excluded,
+    explanation,
+  };
+}

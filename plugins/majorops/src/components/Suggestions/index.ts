@@ -1,0 +1,3 @@
+export { SuggestionsCard } from './SuggestionsCard';
+export { DraftSuggestions } from './DraftSuggestions';
+export { ReadyCommandersCard } from './ReadyCommandersCard';
