@@ -21,19 +21,24 @@ test('an on-call engineer signs in as guest and sees incident history on a servi
     page.getByText('Checkout API p99 latency above 8s with intermittent 503s on order submit'),
   ).toBeVisible();
   await expect(page.getByText('Incident history')).toBeVisible();
+  // The same resolved incident also appears under overdue action items; the history row is the one asserted here.
+  // The innermost paper holding the title is the history table itself (ancestors come first in document order).
+  const history = page
+    .locator('.MuiPaper-root')
+    .filter({ has: page.getByText('Incident history', { exact: true }) })
+    .last();
   await expect(
-    page.getByText('Checkout down during spring sale: orders-db pool exhausted by retry storm'),
+    history.getByRole('link', { name: /^Checkout down during spring sale: orders-db pool/ }),
   ).toBeVisible();
 
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 
-test('the other MajorOps tabs call the backend and show their empty or filled states', async ({ page }) => {
+test('the Runbooks tab lists the demo runbooks of a service and says so when a service has none', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/checkout-api/runbooks');
-  await expect(page.getByText('No runbooks yet')).toBeVisible();
+  await expect(page.getByText('Checkout API: orders-db connection pool exhaustion')).toBeVisible();
 
-  await page.goto('/catalog/default/user/guest/reputation');
-  await expect(page.getByText('Guest in incidents')).toBeVisible();
-  await expect(page.getByText('Incidents taken part in')).toBeVisible();
+  await page.goto('/catalog/default/component/recommendation-engine/runbooks');
+  await expect(page.getByText('No runbooks yet')).toBeVisible();
 });

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { portalPermissionPolicyModule } from './permissionPolicy';
 
 /** The demo portal's backend: the app, guest sign-in, the catalog, permissions and MajorOps. */
 const backend = createBackend();
@@ -11,7 +12,7 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(portalPermissionPolicyModule);
 
 backend.add(import('@majorops/plugin-majorops-backend'));
 

@@ -9,7 +9,7 @@ import path from 'path';
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { majorOpsIncidentSourcesExtensionPoint } from '@majorops/plugin-majorops-node';
-import { startMajorOpsBackend } from './tests/testBackend';
+import { startMajorOpsBackend, entity } from './tests/testBackend';
 
 const pagerDutyModule = createBackendModule({
   pluginId: 'majorops',
@@ -28,20 +28,8 @@ const pagerDutyModule = createBackendModule({
   },
 });
 
-jest.setTimeout(60_000);
-
-function entity(kind: string, name: string, owner?: string, system?: string): Entity {
-  const relations = [];
-  if (owner) relations.push({ type: 'ownedBy', targetRef: owner });
-  if (system) relations.push({ type: 'partOf', targetRef: system });
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default' },
-    spec: { ...(owner ? { owner } : {}), ...(system ? { system } : {}) },
-    relations,
-  };
-}
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const entities: Entity[] = [
   entity('Component', 'checkout-api', 'group:default/payments', 'system:default/checkout'),

@@ -15,8 +15,21 @@ import { loadDemoData } from './service/demoData';
 import { snapshotMissingOwners } from './service/ownerSnapshot';
 import { IncidentService } from './service/IncidentService';
 import { createRouter } from './service/router';
-import { readRunbookStaleAfterDays } from './service/runbookConfig';
+import { readPostmortemConfig, readRunbookStaleAfterDays } from './service/runbookConfig';
+import { DatabasePostmortemStore } from './database/DatabasePostmortemStore';
+import { PostmortemService } from './service/PostmortemService';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
+import { postmortemPermissionResourceRef, postmortemPermissionRules } from '@majorops/plugin-majorops-node';
 import { readSeverityMatrix } from './service/severityMatrixConfig';
+import { DatabaseReputationStore } from './reputation/DatabaseReputationStore';
+import { readReputationConfig, readReputationUpdateMinutes } from './reputation/reputationConfig';
+import { ReputationService } from './reputation/ReputationService';
+import { DatabaseSurveyStore } from './surveys/DatabaseSurveyStore';
+import { readPeerFeedbackConfig } from './surveys/peerFeedbackConfig';
+import { SurveyService } from './surveys/SurveyService';
+import { DatabaseSuggestionStore } from './suggestions/DatabaseSuggestionStore';
+import { readSuggestionConfig } from './suggestions/suggestionConfig';
+import { SuggestionService } from './suggestions/SuggestionService';
 
 /**
  * The MajorOps backend plugin: incidents, runbooks and responder data stored
@@ -67,22 +80,78 @@ export const majoropsPlugin = createBackendPlugin({
         scheduler,
         catalog,
       }) {
-        permissionsRegistry.addPermissions(majoropsPermissions);
+        // The post-mortem read permission is registered with its resource type below.
+        permissionsRegistry.addPermissions(majoropsPermissions.filter(p => p.name !== 'majorops.postmortem.read'));
         const severityMatrix = readSeverityMatrix(config);
         const runbookStaleAfterDays = readRunbookStaleAfterDays(config);
+        const reputationConfig = readReputationConfig(config);
+        const reputationUpdateMinutes = readReputationUpdateMinutes(config);
+        const postmortemConfig = readPostmortemConfig(config);
 
         const db = await applyMigrations(database);
         const incidents = DatabaseIncidentStore.create(db);
         const runbooks = DatabaseRunbookStore.create(db);
+        const postmortems = DatabasePostmortemStore.create(db);
+        const postmortemService = new PostmortemService({
+          incidents,
+          postmortems,
+          runbooks,
+          runbookStaleAfterDays,
+          ...postmortemConfig,
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: postmortemPermissionResourceRef,
+          permissions: majoropsPermissions.filter(p => p.name === 'majorops.postmortem.read'),
+          rules: Object.values(postmortemPermissionRules),
+          getResources: refs => postmortems.getPermissionResources(refs),
+        });
+        // Also the PeerFeedbackReader the reputation service reads aggregates through.
+        const peerFeedback = readPeerFeedbackConfig(config);
+        const surveys = DatabaseSurveyStore.create(db, { peerFeedback });
+        const surveyService = new SurveyService({
+          store: surveys,
+          catalog,
+          config: peerFeedback,
+          logger,
+        });
         const incidentService = new IncidentService({
           store: incidents,
           catalog,
           severityMatrix,
+          // Surveys right away; the 'majorops-peer-surveys' task below catches any this misses.
+          onResolved: async incident => {
+            await surveyService.createForIncident(incident.id).catch(error => {
+              logger.warn(`Peer surveys for incident ${incident.id} are left to the next sweep: ${error}`);
+            });
+          },
+        });
+
+        const reputationService = new ReputationService({
+          store: DatabaseReputationStore.create(db),
+          incidents,
+          knowledgeContributions: userRef => postmortemService.knowledgeContributions(userRef),
+          config: reputationConfig,
+          severityMatrix,
+          peerFeedback: surveys,
+          logger,
+        });
+
+        const suggestionConfig = readSuggestionConfig(config, reputationConfig.levels);
+        const suggestionService = new SuggestionService({
+          store: DatabaseSuggestionStore.create(db),
+          catalog,
+          reputation: reputationService,
+          assignRole: (...args) => incidentService.assignRole(...args),
+          config: suggestionConfig.engine,
+          settings: suggestionConfig.settings,
         });
 
         if (config.getOptionalBoolean('majorops.demoData.enabled')) {
           await loadDemoData({
             store: incidents,
+            postmortems,
+            runbooks,
+            reputation: DatabaseReputationStore.create(db),
             path: config.getString('majorops.demoData.path'),
             logger,
           });
@@ -115,6 +184,31 @@ export const majoropsPlugin = createBackendPlugin({
           },
         });
 
+        await scheduler.scheduleTask({
+          id: 'majorops-peer-surveys',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 45 },
+          scope: 'global',
+          fn: async () => {
+            await surveyService.sweep();
+          },
+        });
+
+        await scheduler.scheduleTask({
+          id: 'majorops-reputation-ledger',
+          frequency: { minutes: reputationUpdateMinutes },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 20 },
+          scope: 'global',
+          fn: async () => {
+            const run = await reputationService.updateIncrementally();
+            if (run.events || run.incidents) {
+              logger.info(`Reputation ledger: ${run.incidents} incidents, ${run.people} people, ${run.events} events recomputed`);
+            }
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -128,6 +222,13 @@ export const majoropsPlugin = createBackendPlugin({
             severityMatrix,
             incidentSources: [...incidentSources.values()],
             runbookStaleAfterDays,
+            postmortemService,
+            transformPostmortemConditions: createConditionTransformer(
+              permissionsRegistry.getPermissionRuleset(postmortemPermissionResourceRef),
+            ),
+            surveyService,
+            reputationService,
+            suggestionService,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

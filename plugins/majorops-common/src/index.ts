@@ -5,12 +5,18 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './assignment';
 export * from './cadence';
 export * from './commandSchemas';
 export * from './escalation';
 export * from './lifecycle';
 export * from './metrics';
 export * from './permissions';
+export * from './postmortems';
+export * from './postmortemViews';
+export * from './postmortemQueries';
+export * from './reputation';
+export * from './reputationViews';
 export * from './roles';
 export * from './runbooks';
 export * from './schemas';

@@ -4,7 +4,9 @@ import {
   MetricIncident,
   SUCCESS_TARGETS,
   computeIncidentMetrics,
+  computeIncidentMetricsFromMillis,
   durationStats,
+  metricsFromAggregate,
 } from './metrics';
 import { Severity } from './severity';
 
@@ -241,5 +243,57 @@ describe('monthly MTTR trend', () => {
       ['2026-02', 0, undefined],
       ['2026-03', 1, undefined],
     ]);
+  });
+});
+
+describe('metricsFromAggregate', () => {
+  const none = { count: 0, sumMs: 0 };
+  it('sums months into totals, orders and fills them, and turns milliseconds into rounded minutes', () => {
+    const metrics = metricsFromAggregate({
+      durations: {
+        mttd: none,
+        mtta: { count: 3, sumMs: 3 * 60_000 + 1, medianMs: 45_000 },
+        mttrRestore: { count: 2, sumMs: 270_000, medianMs: 135_000 },
+        mttrResolve: none,
+      },
+      months: [
+        { month: '2026-02', bySeverity: { ...zero, SEV1: 2 }, mttrResolveMedianMs: 90_000 },
+        { month: '2025-12', bySeverity: { ...zero, SEV3: 1, SEV4: 1 } },
+      ],
+    });
+    expect(metrics).toEqual({
+      total: 4,
+      mttd: { count: 0 },
+      mtta: stats(3, 1, 0.8),
+      mttrRestore: stats(2, 2.3, 2.3),
+      mttrResolve: { count: 0 },
+      bySeverity: { SEV1: 2, SEV2: 0, SEV3: 1, SEV4: 1 },
+      byMonth: [
+        { month: '2025-12', count: 2, bySeverity: { ...zero, SEV3: 1, SEV4: 1 } },
+        { month: '2026-01', count: 0, bySeverity: zero },
+        { month: '2026-02', count: 2, bySeverity: { ...zero, SEV1: 2 }, mttrResolveMedianMinutes: 1.5 },
+      ],
+    });
+  });
+});
+
+describe('computeIncidentMetricsFromMillis', () => {
+  it('gives what computeIncidentMetrics gives for the same incidents as ISO strings', () => {
+    const iso = [
+      incident('SEV1', false, { impactStartedAt: 0, detectedAt: 4, declaredAt: 6, acknowledgedAt: 8, resolvedAt: 35 }),
+      incident('SEV2', true, { declaredAt: 50_000, acknowledgedAt: 49_999, mitigatedAt: 50_010 }),
+      incident('SEV4', false, { detectedAt: 100_000.5, declaredAt: 100_001, resolvedAt: 100_100.25 }),
+    ];
+    const millis = iso.map(x => ({
+      severity: x.severity,
+      externalCause: x.externalCause,
+      declaredAt: Date.parse(x.declaredAt),
+      ...Object.fromEntries(
+        (['impactStartedAt', 'detectedAt', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt'] as const)
+          .filter(key => x[key] !== undefined)
+          .map(key => [key, Date.parse(x[key]!)]),
+      ),
+    }));
+    expect(computeIncidentMetricsFromMillis(millis)).toEqual(computeIncidentMetrics(iso));
   });
 });

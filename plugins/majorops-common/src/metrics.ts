@@ -146,18 +146,180 @@ function emptyBySeverity(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<Severity, number>;
 }
 
-interface ParsedIncident {
+/**
+ * The inputs of the metrics as epoch milliseconds: what a database can hand
+ * over without building and re-parsing ISO strings.
+ */
+export interface MetricIncidentMillis {
   severity: Severity;
   externalCause: boolean;
-  impactStarted?: number;
-  detected?: number;
-  declared: number;
-  acknowledged?: number;
-  mitigated?: number;
-  resolved?: number;
+  impactStartedAt?: number;
+  detectedAt?: number;
+  declaredAt: number;
+  acknowledgedAt?: number;
+  mitigatedAt?: number;
+  resolvedAt?: number;
 }
 
-function parseIncident(incident: MetricIncident, i: number): ParsedIncident {
+/** The four durations the metrics report. */
+export type MetricDuration = 'mttd' | 'mtta' | 'mttrRestore' | 'mttrResolve';
+
+export const METRIC_DURATIONS: readonly MetricDuration[] = ['mttd', 'mtta', 'mttrRestore', 'mttrResolve'];
+
+/**
+ * Totals of a set of durations, in milliseconds: how many were measured (not
+ * negative), their sum, and their median (the mean of the two middle values
+ * for an even count; absent when none were measured).
+ */
+export interface DurationAggregate {
+  count: number;
+  sumMs: number;
+  medianMs?: number;
+}
+
+/** One month with incidents: counts by severity and the median of `mttrResolve` over the month. */
+export interface MonthAggregate {
+  /** 'YYYY-MM', UTC month of declaration. */
+  month: string;
+  bySeverity: Record<Severity, number>;
+  mttrResolveMedianMs?: number;
+}
+
+/**
+ * What IncidentMetrics are built from: sums, counts and medians that a
+ * database can compute with GROUP BY. `months` lists only months with
+ * incidents, in any order.
+ */
+export interface MetricsAggregate {
+  durations: Record<MetricDuration, DurationAggregate>;
+  months: MonthAggregate[];
+}
+
+/** Milliseconds from `from` to `to`, or undefined when either end is missing. */
+function span(from: number | undefined, to: number | undefined): number | undefined {
+  return from === undefined || to === undefined ? undefined : to - from;
+}
+
+/**
+ * The four durations of one incident in milliseconds, undefined where an end
+ * is missing (negative values are kept here and left out when aggregated).
+ * Database queries that aggregate in SQL must use the same fallbacks.
+ */
+export function metricDurationsMs(x: MetricIncidentMillis): Record<MetricDuration, number | undefined> {
+  const start = x.impactStartedAt ?? x.detectedAt ?? x.declaredAt;
+  return {
+    mttd: span(x.impactStartedAt, x.detectedAt),
+    mtta: span(x.detectedAt ?? x.declaredAt, x.acknowledgedAt),
+    mttrRestore: span(start, x.mitigatedAt ?? x.resolvedAt),
+    mttrResolve: span(start, x.resolvedAt),
+  };
+}
+
+function monthKey(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Count, sum and median of durations in milliseconds, leaving out negative and missing ones. */
+function aggregateDurations(values: Array<number | undefined>): DurationAggregate {
+  const valid = values.filter((v): v is number => v !== undefined && Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  if (valid.length === 0) return { count: 0, sumMs: 0 };
+  const mid = Math.floor(valid.length / 2);
+  return {
+    count: valid.length,
+    sumMs: valid.reduce((sum, v) => sum + v, 0),
+    medianMs: valid.length % 2 === 1 ? valid[mid] : (valid[mid - 1] + valid[mid]) / 2,
+  };
+}
+
+function aggregateOf(incidents: MetricIncidentMillis[]): MetricsAggregate {
+  const durations = incidents.map(metricDurationsMs);
+  const months = new Map<string, { bySeverity: Record<Severity, number>; resolve: Array<number | undefined> }>();
+  incidents.forEach((incident, i) => {
+    const key = monthKey(incident.declaredAt);
+    const month = months.get(key) ?? { bySeverity: emptyBySeverity(), resolve: [] };
+    month.bySeverity[incident.severity]++;
+    month.resolve.push(durations[i].mttrResolve);
+    months.set(key, month);
+  });
+  return {
+    durations: Object.fromEntries(
+      METRIC_DURATIONS.map(name => [name, aggregateDurations(durations.map(d => d[name]))]),
+    ) as Record<MetricDuration, DurationAggregate>,
+    months: [...months].map(([month, { bySeverity, resolve }]) => ({
+      month,
+      bySeverity,
+      mttrResolveMedianMs: aggregateDurations(resolve).medianMs,
+    })),
+  };
+}
+
+function statsOf(aggregate: DurationAggregate): DurationStats {
+  if (aggregate.count === 0) return { count: 0 };
+  return {
+    count: aggregate.count,
+    meanMinutes: round1(aggregate.sumMs / aggregate.count / MS_PER_MINUTE),
+    medianMinutes: round1(aggregate.medianMs! / MS_PER_MINUTE),
+  };
+}
+
+/**
+ * IncidentMetrics from an aggregate: means and medians in minutes rounded to
+ * 0.1, totals summed over the months, and the months listed ascending with
+ * the empty ones between the first and the last. Both the in-memory path and
+ * the database's GROUP BY path end here, so they round and fill alike.
+ */
+export function metricsFromAggregate(aggregate: MetricsAggregate): IncidentMetrics {
+  const bySeverity = emptyBySeverity();
+  let total = 0;
+  const months = new Map(aggregate.months.map(m => [m.month, m]));
+  for (const month of aggregate.months) {
+    for (const severity of SEVERITIES) {
+      bySeverity[severity] += month.bySeverity[severity];
+      total += month.bySeverity[severity];
+    }
+  }
+
+  const byMonth: IncidentMetrics['byMonth'] = [];
+  const keys = [...months.keys()].sort();
+  if (keys.length > 0) {
+    const [lastYear, lastMonth] = keys[keys.length - 1].split('-').map(Number);
+    let [year, month] = keys[0].split('-').map(Number);
+    while (year < lastYear || (year === lastYear && month <= lastMonth)) {
+      const key = `${year}-${String(month).padStart(2, '0')}`;
+      const found = months.get(key);
+      const count = found ? SEVERITIES.reduce((sum, s) => sum + found.bySeverity[s], 0) : 0;
+      byMonth.push(
+        found
+          ? {
+              month: key,
+              count,
+              bySeverity: { ...found.bySeverity },
+              mttrResolveMedianMinutes:
+                found.mttrResolveMedianMs === undefined ? undefined : round1(found.mttrResolveMedianMs / MS_PER_MINUTE),
+            }
+          : { month: key, count: 0, bySeverity: emptyBySeverity() },
+      );
+      month++;
+      if (month === 13) {
+        month = 1;
+        year++;
+      }
+    }
+  }
+
+  return {
+    total,
+    mttd: statsOf(aggregate.durations.mttd),
+    mtta: statsOf(aggregate.durations.mtta),
+    mttrRestore: statsOf(aggregate.durations.mttrRestore),
+    mttrResolve: statsOf(aggregate.durations.mttrResolve),
+    bySeverity,
+    byMonth,
+  };
+}
+
+function parseIncident(incident: MetricIncident, i: number): MetricIncidentMillis {
   if (!(SEVERITIES as readonly string[]).includes(incident.severity)) {
     throw new Error(`incidents[${i}].severity must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(incident.severity)}`);
   }
@@ -168,78 +330,21 @@ function parseIncident(incident: MetricIncident, i: number): ParsedIncident {
   return {
     severity: incident.severity,
     externalCause: incident.externalCause,
-    impactStarted: optional('impactStartedAt'),
-    detected: optional('detectedAt'),
-    declared: parseIsoTimestamp(incident.declaredAt, `incidents[${i}].declaredAt`),
-    acknowledged: optional('acknowledgedAt'),
-    mitigated: optional('mitigatedAt'),
-    resolved: optional('resolvedAt'),
+    impactStartedAt: optional('impactStartedAt'),
+    detectedAt: optional('detectedAt'),
+    declaredAt: parseIsoTimestamp(incident.declaredAt, `incidents[${i}].declaredAt`),
+    acknowledgedAt: optional('acknowledgedAt'),
+    mitigatedAt: optional('mitigatedAt'),
+    resolvedAt: optional('resolvedAt'),
   };
 }
 
-/** Minutes from `from` to `to`, or undefined when either end is missing. */
-function span(from: number | undefined, to: number | undefined): number | undefined {
-  return from === undefined || to === undefined ? undefined : (to - from) / MS_PER_MINUTE;
-}
-
-function monthKey(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
-function metricsOf(incidents: ParsedIncident[]): IncidentMetrics {
-  const collect = (pick: (incident: ParsedIncident) => number | undefined) =>
-    durationStats(incidents.map(pick).filter((m): m is number => m !== undefined));
-  const start = (x: ParsedIncident) => x.impactStarted ?? x.detected ?? x.declared;
-
-  const bySeverity = emptyBySeverity();
-  const months = new Map<string, { count: number; bySeverity: Record<Severity, number>; resolve: number[] }>();
-  for (const incident of incidents) {
-    bySeverity[incident.severity]++;
-    const key = monthKey(incident.declared);
-    const month = months.get(key) ?? { count: 0, bySeverity: emptyBySeverity(), resolve: [] };
-    month.count++;
-    month.bySeverity[incident.severity]++;
-    const resolveMinutes = span(start(incident), incident.resolved);
-    if (resolveMinutes !== undefined) month.resolve.push(resolveMinutes);
-    months.set(key, month);
-  }
-
-  const byMonth: IncidentMetrics['byMonth'] = [];
-  if (incidents.length > 0) {
-    const first = new Date(incidents.reduce((min, x) => Math.min(min, x.declared), Infinity));
-    const last = new Date(incidents.reduce((max, x) => Math.max(max, x.declared), -Infinity));
-    let year = first.getUTCFullYear();
-    let month = first.getUTCMonth();
-    while (year < last.getUTCFullYear() || (year === last.getUTCFullYear() && month <= last.getUTCMonth())) {
-      const key = `${year}-${String(month + 1).padStart(2, '0')}`;
-      const found = months.get(key);
-      byMonth.push(
-        found
-          ? {
-              month: key,
-              count: found.count,
-              bySeverity: found.bySeverity,
-              mttrResolveMedianMinutes: durationStats(found.resolve).medianMinutes,
-            }
-          : { month: key, count: 0, bySeverity: emptyBySeverity() },
-      );
-      month++;
-      if (month === 12) {
-        month = 0;
-        year++;
-      }
-    }
-  }
-
+/** {@link computeIncidentMetrics} for incidents whose timestamps are already epoch milliseconds. */
+export function computeIncidentMetricsFromMillis(incidents: MetricIncidentMillis[]): MetricsReport {
   return {
-    total: incidents.length,
-    mttd: collect(x => span(x.impactStarted, x.detected)),
-    mtta: collect(x => span(x.detected ?? x.declared, x.acknowledged)),
-    mttrRestore: collect(x => span(start(x), x.mitigated ?? x.resolved)),
-    mttrResolve: collect(x => span(start(x), x.resolved)),
-    bySeverity,
-    byMonth,
+    internal: metricsFromAggregate(aggregateOf(incidents.filter(x => !x.externalCause))),
+    external: metricsFromAggregate(aggregateOf(incidents.filter(x => x.externalCause))),
+    all: metricsFromAggregate(aggregateOf(incidents)),
   };
 }
 
@@ -262,10 +367,5 @@ function metricsOf(incidents: ParsedIncident[]): IncidentMetrics {
  * quietly leaving it out of the figures.
  */
 export function computeIncidentMetrics(incidents: MetricIncident[]): MetricsReport {
-  const parsed = incidents.map(parseIncident);
-  return {
-    internal: metricsOf(parsed.filter(x => !x.externalCause)),
-    external: metricsOf(parsed.filter(x => x.externalCause)),
-    all: metricsOf(parsed),
-  };
+  return computeIncidentMetricsFromMillis(incidents.map(parseIncident));
 }

@@ -4,16 +4,28 @@ import {
   incidentReadPermission,
   incidentUpdatePermission,
   majoropsPermissions,
+  POSTMORTEM_RESOURCE_TYPE,
+  postmortemReadPermission,
+  postmortemWritePermission,
+  rankingReadPermission,
   reputationReadPermission,
+  responderManagePermission,
   runbookReadPermission,
   runbookWritePermission,
 } from './permissions';
 
 describe('majoropsPermissions', () => {
-  it.each(majoropsPermissions.map(p => [p.name, p] as const))('%s is named under majorops.', (name, permission) => {
+  it.each(majoropsPermissions.map(p => [p.name, p] as const))('%s is named under majorops.', name => {
     expect(name).toMatch(/^majorops\.[a-z]+\.[a-z]+$/);
-    expect(permission.type).toBe('basic');
-    expect(isResourcePermission(permission)).toBe(false);
+  });
+
+  it('makes only post-mortem reads a resource permission, so policies can restrict them per post-mortem', () => {
+    const resource = majoropsPermissions.filter(p => isResourcePermission(p));
+    expect(resource).toEqual([postmortemReadPermission]);
+    expect(isResourcePermission(postmortemReadPermission, POSTMORTEM_RESOURCE_TYPE)).toBe(true);
+    for (const p of majoropsPermissions.filter(q => q !== postmortemReadPermission)) {
+      expect(p.type).toBe('basic');
+    }
   });
 
   it('has unique names', () => {
@@ -28,7 +40,11 @@ describe('majoropsPermissions', () => {
       incidentUpdatePermission,
       runbookReadPermission,
       runbookWritePermission,
+      postmortemReadPermission,
+      postmortemWritePermission,
       reputationReadPermission,
+      rankingReadPermission,
+      responderManagePermission,
     ];
     expect(majoropsPermissions).toHaveLength(exported.length);
     for (const p of exported) expect(majoropsPermissions.filter(q => q === p)).toHaveLength(1);
@@ -40,7 +56,11 @@ describe('majoropsPermissions', () => {
     ['majorops.incident.update', incidentUpdatePermission, 'update'],
     ['majorops.runbook.read', runbookReadPermission, 'read'],
     ['majorops.runbook.write', runbookWritePermission, 'update'],
+    ['majorops.postmortem.read', postmortemReadPermission, 'read'],
+    ['majorops.postmortem.write', postmortemWritePermission, 'update'],
     ['majorops.reputation.read', reputationReadPermission, 'read'],
+    ['majorops.ranking.read', rankingReadPermission, 'read'],
+    ['majorops.responder.manage', responderManagePermission, 'update'],
   ] as const)('%s is named so, with the expected action', (name, permission, action) => {
     expect(permission.name).toBe(name);
     expect(permission.attributes.action).toBe(action);

@@ -30,10 +30,43 @@ export const runbookWritePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** The resource type of post-mortems, for conditional decisions on who may read one. */
+export const POSTMORTEM_RESOURCE_TYPE = 'majorops-postmortem';
+
+/**
+ * Read a post-mortem and its action items. A resource permission: a policy
+ * may answer with conditions (for example "organisation-wide, or restricted
+ * to a group I belong to"), and lists are then filtered in the query, so a
+ * post-mortem you may not read shows neither its title nor its existence.
+ */
+export const postmortemReadPermission = createPermission({
+  name: 'majorops.postmortem.read',
+  attributes: { action: 'read' },
+  resourceType: POSTMORTEM_RESOURCE_TYPE,
+});
+
+/** Write post-mortems and action items, link repeat incidents and record runbook use on an incident. */
+export const postmortemWritePermission = createPermission({
+  name: 'majorops.postmortem.write',
+  attributes: { action: 'update' },
+});
+
 /** Read anyone's full reputation (everyone may read their own). */
 export const reputationReadPermission = createPermission({
   name: 'majorops.reputation.read',
   attributes: { action: 'read' },
+});
+
+/** Read a team's responder ranking (scores with workload) on a group page. */
+export const rankingReadPermission = createPermission({
+  name: 'majorops.ranking.read',
+  attributes: { action: 'read' },
+});
+
+/** Record training and certifications, and suspend or reinstate a responder. */
+export const responderManagePermission = createPermission({
+  name: 'majorops.responder.manage',
+  attributes: { action: 'update' },
 });
 
 /** Every permission the MajorOps backend registers. */
@@ -43,5 +76,9 @@ export const majoropsPermissions = [
   incidentUpdatePermission,
   runbookReadPermission,
   runbookWritePermission,
+  postmortemReadPermission,
+  postmortemWritePermission,
   reputationReadPermission,
+  rankingReadPermission,
+  responderManagePermission,
 ];

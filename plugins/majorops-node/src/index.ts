@@ -10,3 +10,10 @@ export type {
   IncidentSource,
   MajorOpsIncidentSourcesExtensionPoint,
 } from './IncidentSourcesExtensionPoint';
+export {
+  createPostmortemConditionalDecision,
+  postmortemConditions,
+  postmortemPermissionResourceRef,
+  postmortemPermissionRules,
+} from './postmortemPermissions';
+export type { PostmortemPermissionQuery, PostmortemPermissionResource } from './postmortemPermissions';

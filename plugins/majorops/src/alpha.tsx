@@ -67,6 +67,18 @@ const entityReputationContent = EntityContentBlueprint.make({
   },
 });
 
+/** Reputation tab on groups: the members' responder ranking with workload beside every score. */
+const entityGroupReputationContent = EntityContentBlueprint.make({
+  name: 'group-reputation',
+  params: {
+    path: '/reputation',
+    title: 'Reputation',
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/ResponderRanking').then(m => <m.EntityGroupReputationContent />),
+  },
+});
+
 /**
  * The MajorOps frontend plugin for apps on the new frontend system.
  *
@@ -76,5 +88,12 @@ export default createFrontendPlugin({
   pluginId: 'majorops',
   title: 'MajorOps',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [majorOpsApi, majorOpsPage, entityIncidentsContent, entityRunbooksContent, entityReputationContent],
+  extensions: [
+    majorOpsApi,
+    majorOpsPage,
+    entityIncidentsContent,
+    entityRunbooksContent,
+    entityReputationContent,
+    entityGroupReputationContent,
+  ],
 });

@@ -10,8 +10,10 @@ export {
   EntityMajorOpsIncidentsContent,
   EntityMajorOpsRunbooksContent,
   EntityMajorOpsReputationContent,
+  EntityMajorOpsGroupReputationContent,
+  MajorOpsResponderRankingCard,
   MajorOpsPage,
 } from './plugin';
 export { rootRouteRef as majorOpsRootRouteRef } from './routes';
 export { majorOpsApiRef, MajorOpsClient } from './api';
-export type { MajorOpsApi, ListIncidentsRequest, ReputationResponse } from './api';
+export type { MajorOpsApi, ListIncidentsRequest } from './api';

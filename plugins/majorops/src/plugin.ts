@@ -73,6 +73,38 @@ export const EntityMajorOpsReputationContent = majorOpsPlugin.provide(
 );
 
 /**
+ * Reputation of the current Group entity: its members' responder ranking with
+ * workload beside every score. Mount under `EntityLayout.Route path="/reputation"`
+ * on the group page.
+ *
+ * @public
+ */
+export const EntityMajorOpsGroupReputationContent = majorOpsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMajorOpsGroupReputationContent',
+    component: {
+      lazy: () =>
+        import('./components/ResponderRanking').then(m => m.EntityGroupReputationContent),
+    },
+  }),
+);
+
+/**
+ * The responder ranking of a group as a card, for the group's overview.
+ * Give it the group ref: `<MajorOpsResponderRankingCard groupRef="group:default/team-a" />`.
+ *
+ * @public
+ */
+export const MajorOpsResponderRankingCard = majorOpsPlugin.provide(
+  createComponentExtension({
+    name: 'MajorOpsResponderRankingCard',
+    component: {
+      lazy: () => import('./components/ResponderRanking').then(m => m.ResponderRankingCard),
+    },
+  }),
+);
+
+/**
  * The MajorOps page: open incidents across the organisation, and each
  * incident's page. Mount it with `<Route path="/majorops" element={<MajorOpsPage />} />`.
  *

@@ -4,7 +4,8 @@ import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentStore';
 import { NewIncident } from './IncidentStore';
 
-jest.setTimeout(60_000);
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const base = Date.parse('2026-10-01T08:00:00.000Z');
 const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();

@@ -4,8 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  computeIncidentMetricsFromMillis,
   hypothesisStatusAt,
   INCIDENT_ROLE_TITLES,
+  METRIC_DURATIONS,
+  metricsFromAggregate,
+  SEVERITIES,
+  type MetricDuration,
+  type MetricsAggregate,
+  type MetricsReport,
   type AffectedEntity,
   type Hypothesis,
   type Incident,
@@ -29,6 +36,7 @@ import {
   IncidentListFilter,
   IncidentStore,
   MetricRow,
+  MetricsFilter,
   NewIncident,
   NewTimelineEvent,
 } from './IncidentStore';
@@ -38,6 +46,7 @@ import {
   DbIncidentRoleRow,
   DbIncidentRow,
   DbTimelineEventRow,
+  DbTimestamp,
   toDate,
   toIso,
 } from './tables';
@@ -69,6 +78,21 @@ const MILESTONE_COLUMNS = {
   resolvedAt: 'resolved_at',
   closedAt: 'closed_at',
 } as const;
+
+/**
+ * Columns of `incidents` that `incident_entities` carries a copy of: the
+ * declaration time for paging by entity, and what the metrics read.
+ */
+const ENTITY_COPY_COLUMNS = new Set([
+  'severity',
+  'external_cause',
+  'impact_started_at',
+  'detected_at',
+  'declared_at',
+  'acknowledged_at',
+  'mitigated_at',
+  'resolved_at',
+]);
 
 /** Entities listed together are merged from per-entity pages up to this many entities. */
 const MAX_MERGED_RANGES = 200;
@@ -127,6 +151,13 @@ export class DatabaseIncidentStore implements IncidentStore {
             owner_ref: e.ownerRef ?? null,
             system_ref: e.systemRef ?? null,
             declared_at: declaredAt,
+            severity: input.severity,
+            external_cause: input.externalCause,
+            impact_started_at: toDate(input.milestones.impactStartedAt),
+            detected_at: toDate(input.milestones.detectedAt),
+            acknowledged_at: toDate(input.milestones.acknowledgedAt),
+            mitigated_at: toDate(input.milestones.mitigatedAt),
+            resolved_at: toDate(input.milestones.resolvedAt),
           })),
         );
       }
@@ -274,7 +305,15 @@ export class DatabaseIncidentStore implements IncidentStore {
     at: string,
   ): Promise<Incident> {
     return this.db.transaction(async tx => {
-      await this.bumpVersion(tx, id, expect, this.changesToRow(changes), at);
+      const row = this.changesToRow(changes);
+      await this.bumpVersion(tx, id, expect, row, at);
+      // The entity rows carry copies of what metrics and paging read; keep them equal.
+      const copies = Object.fromEntries(
+        Object.entries(row).filter(([column]) => ENTITY_COPY_COLUMNS.has(column)),
+      );
+      if (Object.keys(copies).length) {
+        await tx('incident_entities').where({ incident_id: id }).update(copies);
+      }
       await this.insertEvents(tx, id, events);
       return (await this.getIncidentWith(tx, id))!;
     });
@@ -460,6 +499,117 @@ export class DatabaseIncidentStore implements IncidentStore {
       mitigatedAt: toIso(r.mitigated_at),
       resolvedAt: toIso(r.resolved_at),
     }));
+  }
+
+  async computeMetrics(filter: MetricsFilter): Promise<MetricsReport> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) {
+      return computeIncidentMetricsFromMillis([]);
+    }
+    const scope = this.metricsScope(filter);
+    if (isPostgres(this.db)) return this.aggregateOnPostgres(scope);
+    // SQLite: no ordered-set aggregates; the scope's rows as epoch numbers, aggregated in JS.
+    const rows: MetricColumns[] = await scope;
+    return computeIncidentMetricsFromMillis(
+      rows.map(r => ({
+        severity: r.severity as Severity,
+        externalCause: Boolean(r.external_cause),
+        impactStartedAt: toMillis(r.impact_started_at),
+        detectedAt: toMillis(r.detected_at),
+        declaredAt: toMillis(r.declared_at)!,
+        acknowledgedAt: toMillis(r.acknowledged_at),
+        mitigatedAt: toMillis(r.mitigated_at),
+        resolvedAt: toMillis(r.resolved_at),
+      })),
+    );
+  }
+
+  /**
+   * One row per incident in scope with the columns the metrics read. For
+   * entities the rows come from `incident_entities` and its copies, through
+   * `incident_entities_metrics_idx`: one index range per scope, no lookup into
+   * `incidents`. An incident touching several of the entities is kept once.
+   */
+  private metricsScope(filter: MetricsFilter): Knex.QueryBuilder {
+    const columns = ['severity', 'external_cause', 'declared_at', ...MILESTONE_COPY_COLUMNS];
+    const refs = filter.entityRefs;
+    const query = refs ? this.db('incident_entities') : this.db('incidents');
+    if (refs && refs.length > 1) query.distinct('incident_id', ...columns);
+    else query.select(columns);
+    if (refs?.length === 1) query.where('entity_ref', refs[0]);
+    else if (refs) query.whereIn('entity_ref', refs);
+    if (filter.from) query.where('declared_at', '>=', new Date(filter.from));
+    if (filter.to) query.where('declared_at', '<', new Date(filter.to));
+    return query;
+  }
+
+  /**
+   * Counts, sums and exact medians (percentile_cont) in one statement:
+   * durations per internal/external and overall, and per month the counts by
+   * severity and the median time to resolve. At most a few hundred rows come
+   * back, whatever the number of incidents.
+   */
+  private async aggregateOnPostgres(scope: Knex.QueryBuilder): Promise<MetricsReport> {
+    const ms = (column: string) => `round(date_part('epoch', ${column}) * 1000)`;
+    const start = 'coalesce(impact_started_at, detected_at, declared_at)';
+    const durations: Record<MetricDuration, string> = {
+      mttd: `${ms('detected_at')} - ${ms('impact_started_at')}`,
+      mtta: `${ms('acknowledged_at')} - ${ms('coalesce(detected_at, declared_at)')}`,
+      mttrRestore: `${ms('coalesce(mitigated_at, resolved_at)')} - ${ms(start)}`,
+      mttrResolve: `${ms('resolved_at')} - ${ms(start)}`,
+    };
+    const measured = (name: MetricDuration) => `FILTER (WHERE "${name}" >= 0)`;
+    const scopeSql = scope.toSQL();
+    const sql = `
+      WITH s AS MATERIALIZED (
+        SELECT external_cause AS ext, severity AS sev,
+               date_trunc('month', declared_at AT TIME ZONE 'UTC') AS m,
+               ${METRIC_DURATIONS.map(name => `${durations[name]} AS "${name}"`).join(',\n               ')}
+          FROM (${scopeSql.sql}) AS scope
+      ),
+      d AS (
+        SELECT grouping(ext) AS overall, ext,
+               ${METRIC_DURATIONS.map(
+                 name => `count(*) ${measured(name)} AS "${name}_count",
+               sum("${name}") ${measured(name)} AS "${name}_sum",
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY "${name}") ${measured(name)} AS "${name}_median"`,
+               ).join(',\n               ')}
+          FROM s GROUP BY GROUPING SETS ((ext), ())
+      ),
+      mo AS (
+        SELECT grouping(ext) AS overall, ext, to_char(m, 'YYYY-MM') AS month,
+               ${SEVERITIES.map(sev => `count(*) FILTER (WHERE sev = '${sev}') AS "${sev}"`).join(', ')},
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY "mttrResolve") ${measured('mttrResolve')} AS median
+          FROM s GROUP BY GROUPING SETS ((ext, m), (m))
+      )
+      SELECT 'durations' AS kind, row_to_json(d) AS row FROM d
+      UNION ALL
+      SELECT 'month' AS kind, row_to_json(mo) AS row FROM mo`;
+    const { rows } = await this.db.raw(sql, scopeSql.bindings as Knex.Value[]);
+    const views = { internal: emptyAggregate(), external: emptyAggregate(), all: emptyAggregate() };
+    const viewOf = (row: { overall: number; ext: boolean }) =>
+      row.overall ? views.all : row.ext ? views.external : views.internal;
+    for (const { kind, row } of rows as Array<{ kind: string; row: Record<string, any> }>) {
+      const view = viewOf(row as { overall: number; ext: boolean });
+      if (kind === 'durations') {
+        for (const name of METRIC_DURATIONS) {
+          const count = Number(row[`${name}_count`]);
+          view.durations[name] = count
+            ? { count, sumMs: Number(row[`${name}_sum`]), medianMs: Number(row[`${name}_median`]) }
+            : { count: 0, sumMs: 0 };
+        }
+      } else {
+        view.months.push({
+          month: row.month,
+          bySeverity: Object.fromEntries(SEVERITIES.map(sev => [sev, Number(row[sev])])) as Record<Severity, number>,
+          mttrResolveMedianMs: row.median === null ? undefined : Number(row.median),
+        });
+      }
+    }
+    return {
+      internal: metricsFromAggregate(views.internal),
+      external: metricsFromAggregate(views.external),
+      all: metricsFromAggregate(views.all),
+    };
   }
 
   async getParticipation(userRef: string): Promise<ResponderParticipation> {
@@ -717,6 +867,32 @@ function rowToHypothesis(row: DbHypothesisRow, now: string): Hypothesis {
     resolvedBy: row.resolved_by ?? undefined,
     resolvedAt: toIso(row.resolved_at),
   };
+}
+
+type MetricColumns = Pick<
+  DbIncidentRow,
+  'severity' | 'external_cause' | 'impact_started_at' | 'detected_at' | 'declared_at' | 'acknowledged_at' | 'mitigated_at' | 'resolved_at'
+>;
+
+const MILESTONE_COPY_COLUMNS = ['impact_started_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at'];
+
+function isPostgres(db: Knex): boolean {
+  return String(db.client.config.client).includes('pg');
+}
+
+function emptyAggregate(): MetricsAggregate {
+  return {
+    durations: Object.fromEntries(METRIC_DURATIONS.map(name => [name, { count: 0, sumMs: 0 }])) as MetricsAggregate['durations'],
+    months: [],
+  };
+}
+
+/** Epoch milliseconds of a timestamp as a driver returns it, undefined for null. */
+function toMillis(value: DbTimestamp | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  if (value instanceof Date) return value.getTime();
+  return Date.parse(toIso(value));
 }
 
 /** PostgreSQL `increments()` columns are 32-bit; anything else cannot be one of their ids. */

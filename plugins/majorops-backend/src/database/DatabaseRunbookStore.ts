@@ -183,6 +183,11 @@ export class DatabaseRunbookStore implements RunbookStore {
     });
   }
 
+  async listRunbookFreshnessInputs(entityRefs: string[]): Promise<Array<{ id: string; lastTestedAt?: string }>> {
+    const rows = await this.db<DbRunbookRow>('runbooks').whereIn('entity_ref', entityRefs).select('id', 'last_tested_at');
+    return rows.map(r => ({ id: r.id, lastTestedAt: toIso(r.last_tested_at) }));
+  }
+
   async listDrills(id: string, limit: number): Promise<RunbookDrill[]> {
     const rows = await this.db<DbRunbookDrillRow>('runbook_drills')
       .where({ runbook_id: id })

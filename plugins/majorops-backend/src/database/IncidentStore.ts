@@ -10,6 +10,7 @@ import type {
   Severity,
   TimelineEvent,
   TimelineEventType,
+  MetricsReport,
 } from '@majorops/plugin-majorops-common';
 
 /** Filters for listing incidents. The router resolves groups and systems to entity refs. */
@@ -114,6 +115,16 @@ export interface MetricRow {
   resolvedAt?: string;
 }
 
+/** Which incidents the metrics are computed over. */
+export interface MetricsFilter {
+  /** Incidents touching any of these entities, each counted once; all incidents when undefined. */
+  entityRefs?: string[];
+  /** Declared at or after. */
+  from?: string;
+  /** Declared before. */
+  to?: string;
+}
+
 /** Storage of incidents and what hangs off them. */
 export interface IncidentStore {
   createIncident(incident: NewIncident): Promise<Incident>;
@@ -176,7 +187,13 @@ export interface IncidentStore {
   listRootCauseEscalationCandidates(limit: number): Promise<Incident[]>;
 
   /** Milestones of incidents declared in [from, to) touching the entities (all when undefined). */
-  listMetricRows(filter: { entityRefs?: string[]; from?: string; to?: string }): Promise<MetricRow[]>;
+  listMetricRows(filter: MetricsFilter): Promise<MetricRow[]>;
+  /**
+   * The metrics of `computeIncidentMetrics` over the incidents of the filter,
+   * aggregated by the database: the same figures as computing them from
+   * {@link IncidentStore.listMetricRows}, without loading every incident.
+   */
+  computeMetrics(filter: MetricsFilter): Promise<MetricsReport>;
 
   getParticipation(userRef: string): Promise<ResponderParticipation>;
   /** Distinct affected-entity refs recorded without an owner snapshot. */

@@ -44,6 +44,8 @@ export interface RunbookStore {
       recordedAt: string;
     },
   ): Promise<RunbookDrill>;
+  /** When each runbook of these entities last passed a drill, for the stale count. */
+  listRunbookFreshnessInputs(entityRefs: string[]): Promise<Array<{ id: string; lastTestedAt?: string }>>;
   /** Drills, most recent first. */
   listDrills(id: string, limit: number): Promise<RunbookDrill[]>;
 }

@@ -50,7 +50,15 @@ export interface DbIncidentEntityRow {
   entity_ref: string;
   owner_ref: string | null;
   system_ref: string | null;
+  /** Copies of the incident's columns, for paging by entity and for metrics (kept equal by the store). */
   declared_at: DbTimestamp;
+  severity: string | null;
+  external_cause: boolean | number;
+  impact_started_at: DbTimestamp | null;
+  detected_at: DbTimestamp | null;
+  acknowledged_at: DbTimestamp | null;
+  mitigated_at: DbTimestamp | null;
+  resolved_at: DbTimestamp | null;
 }
 
 export interface DbIncidentRoleRow {

@@ -1,5 +1,4 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -12,8 +11,10 @@ import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
 import { IncidentStore } from '../database/IncidentStore';
 import { IncidentService } from './IncidentService';
+import { entity } from '../tests/testBackend';
 
-jest.setTimeout(60_000);
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
@@ -25,16 +26,6 @@ const LIAM = 'user:default/liam';
 const MAYA = 'user:default/maya';
 const CHECKOUT = 'component:default/checkout-api';
 const credentials = mockCredentials.user(GRACE);
-
-function entity(kind: string, name: string, owner?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default' },
-    spec: owner ? { owner } : {},
-    relations: owner ? [{ type: 'ownedBy', targetRef: owner }] : [],
-  };
-}
 
 const entities = [
   entity('User', 'grace'),

@@ -75,6 +75,8 @@ export class IncidentService {
       catalog: CatalogService;
       severityMatrix: SeverityMatrix;
       clock?: () => Date;
+      /** Called after a transition to 'resolved' is stored (e.g. to create the peer surveys). */
+      onResolved?: (incident: Incident) => Promise<void>;
     },
   ) {}
 
@@ -302,13 +304,15 @@ export class IncidentService {
     if (incident.status === 'resolved' && body.to === 'investigating') milestones.resolvedAt = null;
 
     const text = `Status ${incident.status} → ${body.to}${body.note ? `: ${body.note}` : ''}`;
-    return this.options.store.updateIncident(
+    const updated = await this.options.store.updateIncident(
       id,
       { status: incident.status, version: body.version },
       changes,
       [{ type: 'status-change', occurredAt: now, actorRef, body: { text, from: incident.status, to: body.to, note: body.note } }],
       now,
     );
+    if (body.to === 'resolved') await this.options.onResolved?.(updated);
+    return updated;
   }
 
   /** Gives a role to a catalog user; the previous holder is released by the same act. */

@@ -16,7 +16,8 @@ import path from 'path';
 import request from 'supertest';
 import { rowCounts, startMajorOpsBackend } from '../tests/testBackend';
 
-jest.setTimeout(60_000);
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const API = '/api/majorops';
 const MINUTE = 60_000;

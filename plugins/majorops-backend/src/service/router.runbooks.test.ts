@@ -11,15 +11,14 @@ import {
   type RunbookFreshness,
   type RunbookRevision,
 } from '@majorops/plugin-majorops-common';
-import fs from 'fs';
 import { Server } from 'http';
 import { Knex } from 'knex';
-import path from 'path';
 import request from 'supertest';
-import { parse as parseYaml } from 'yaml';
-import { rowCounts, startMajorOpsBackend } from '../tests/testBackend';
+import { shapeProblems } from '../tests/openapiShape';
+import { rowCounts, startMajorOpsBackend, entity } from '../tests/testBackend';
 
-jest.setTimeout(60_000);
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const API = '/api/majorops';
 const HOUR = 60 * 60 * 1000;
@@ -39,16 +38,6 @@ const as = (userRef: string) => mockCredentials.user.header(userRef);
 /** An ISO timestamp `days` days and `hours` hours ago. */
 const ago = (days: number, hours = 0) => new Date(Date.now() - days * DAY - hours * HOUR).toISOString();
 
-function entity(kind: string, name: string, owner?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default' },
-    spec: owner ? { owner } : {},
-    relations: owner ? [{ type: 'ownedBy', targetRef: owner }] : [],
-  };
-}
-
 const entities: Entity[] = [
   entity('User', 'grace'),
   entity('User', 'liam'),
@@ -65,35 +54,6 @@ const RUNBOOK_TABLES = ['runbooks', 'runbook_revisions', 'runbook_drills'];
 
 /** Row counts of every table a runbook write could touch. */
 const counts = (knex: Knex) => rowCounts(knex, RUNBOOK_TABLES);
-
-const schemas = parseYaml(fs.readFileSync(path.resolve(__dirname, '../../openapi.yaml'), 'utf8')).components.schemas;
-
-/**
- * Where a response differs from the object schema openapi.yaml documents for
- * it: fields not documented, required fields missing, enums not kept.
- */
-function shapeProblems(schemaName: string, value: object): string[] {
-  const schema = schemas[schemaName];
-  const problems: string[] = [];
-  for (const key of Object.keys(value)) {
-    if (!(key in schema.properties)) problems.push(`${schemaName}.${key} is not documented`);
-  }
-  for (const key of schema.required ?? []) {
-    if (!(key in value)) problems.push(`${schemaName}.${key} is required but missing`);
-  }
-  for (const [key, prop] of Object.entries<any>(schema.properties)) {
-    const ref: string | undefined = prop.$ref ?? prop.items?.$ref;
-    const target = ref ? schemas[ref.split('/').pop()!] : undefined;
-    if (!(key in value) || !target) continue;
-    const field = (value as Record<string, unknown>)[key];
-    const values = prop.items ? (field as unknown[]) : [field];
-    for (const v of values) {
-      if (target.enum && !target.enum.includes(v)) problems.push(`${schemaName}.${key}: ${v} is not in the enum`);
-      if (target.properties) problems.push(...shapeProblems(ref!.split('/').pop()!, v as object));
-    }
-  }
-  return problems;
-}
 
 describe('majorops runbooks API', () => {
   const databases = TestDatabases.create();

@@ -14,7 +14,6 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   assignRoleSchema,
-  computeIncidentMetrics,
   createRunbookSchema,
   declareIncidentSchema,
   missingRunbookSections,
@@ -24,7 +23,6 @@ import {
   runbookWritePermission,
   updateRunbookSchema,
   type Runbook,
-  entityRefOfKind,
   hypothesisSchema,
   incidentCreatePermission,
   incidentReadPermission,
@@ -33,7 +31,6 @@ import {
   listRunbooksQuerySchema,
   metricsQuerySchema,
   pageQuerySchema,
-  reputationReadPermission,
   resolveHypothesisSchema,
   roleParamSchema,
   runbookReadPermission,
@@ -51,6 +48,16 @@ import { z } from 'zod';
 import { IncidentStore } from '../database/IncidentStore';
 import { RunbookStore } from '../database/RunbookStore';
 import { IncidentService } from './IncidentService';
+import { PostmortemService } from './PostmortemService';
+import { addPostmortemRoutes } from './postmortemRoutes';
+import { addReputationRoutes } from '../reputation/reputationRoutes';
+import type { ReputationService } from '../reputation/ReputationService';
+import { addSurveyRoutes } from '../surveys/surveyRoutes';
+import type { SurveyService } from '../surveys/SurveyService';
+import { addSuggestionRoutes } from '../suggestions/suggestionRoutes';
+import type { SuggestionService } from '../suggestions/SuggestionService';
+import type { ConditionTransformer } from '@backstage/plugin-permission-node';
+import type { PostmortemPermissionQuery } from '@majorops/plugin-majorops-node';
 import { ownerAndSystemOf } from './ownerSnapshot';
 import { parseInput } from './validation';
 
@@ -68,6 +75,14 @@ export interface RouterOptions {
   runbookStaleAfterDays: number;
   /** Tools that incidents can be ingested from, contributed by backend modules. */
   incidentSources: IncidentSource[];
+  postmortemService: PostmortemService;
+  /** Turns a policy's conditions on `majorops.postmortem.read` into query fragments. */
+  transformPostmortemConditions: ConditionTransformer<PostmortemPermissionQuery>;
+  /** Reputation, ledger, ranking, training and suspensions. */
+  reputationService: ReputationService;
+  surveyService: SurveyService;
+  /** Best-fit assignment suggestions. */
+  suggestionService: SuggestionService;
 }
 
 const idParamSchema = z.string().trim().min(1).max(64);
@@ -91,7 +106,6 @@ const timelineQuerySchema = pageQuerySchema
       .optional(),
   })
   .strict();
-const userRefSchema = entityRefOfKind('user');
 
 /** Entity kinds whose page also shows the incidents of the entities that are part of them. */
 const AGGREGATE_KINDS = new Set(['system', 'domain']);
@@ -292,8 +306,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await authorize(req, incidentReadPermission);
     const query = parseInput(metricsQuerySchema, req.query, 'metrics query');
     const entityRefs = await scopeRefs(query, credentials);
-    const rows = await incidents.listMetricRows({ entityRefs, from: query.from, to: query.to });
-    res.json({ scope: query, ...computeIncidentMetrics(rows) });
+    res.json({ scope: query, ...(await incidents.computeMetrics({ entityRefs, from: query.from, to: query.to })) });
   });
 
   router.get('/incidents/:id', async (req, res) => {
@@ -412,27 +425,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ items: await runbooks.listDrills(id, 100) });
   });
 
-  router.get('/responders/:userRef/reputation', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
-    const me = await userInfo.getUserInfo(credentials);
-    if (me.userEntityRef.toLocaleLowerCase('en-US') !== userRef) {
-      const [decision] = await permissions.authorize(
-        [{ permission: reputationReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          "You may read your own reputation; reading another person's needs majorops.reputation.read",
-        );
-      }
-    }
-    const user = await catalog.getEntityByRef(userRef, { credentials });
-    if (!user) {
-      throw new NotFoundError(`No user ${userRef} in the catalog`);
-    }
-    res.json({ participation: await incidents.getParticipation(userRef) });
+  addReputationRoutes(router, { httpAuth, userInfo, permissions, catalog, service: options.reputationService, authorizeUser });
+
+  addPostmortemRoutes(router, {
+    permissions,
+    service: options.postmortemService,
+    transformConditions: options.transformPostmortemConditions,
+    authorize,
+    authorizeUser,
+    scopeRefs,
+    idParamSchema,
   });
+
+  addSurveyRoutes(router, { httpAuth, userInfo, service: options.surveyService });
+
+  addSuggestionRoutes(router, { permissions, service: options.suggestionService, authorize, authorizeUser, idParamSchema });
 
   return router;
 }

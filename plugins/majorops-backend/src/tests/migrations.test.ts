@@ -3,7 +3,8 @@ import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
 import { DatabaseRunbookStore } from '../database/DatabaseRunbookStore';
 
-jest.setTimeout(60_000);
+// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
+jest.setTimeout(180_000);
 
 const TABLES = [
   'incidents',
@@ -14,6 +15,20 @@ const TABLES = [
   'hypotheses',
   'runbook_revisions',
   'runbook_drills',
+  'postmortems',
+  'postmortem_groups',
+  'action_items',
+  'incident_repeats',
+  'incident_runbooks',
+  'reputation_ledger',
+  'responder_training',
+  'responder_suspensions',
+  'reputation_watermarks',
+  'peer_survey_settings',
+  'peer_survey_rounds',
+  'peer_surveys',
+  'peer_survey_responses',
+  'suggestion_acceptances',
 ];
 
 /** What the third migration (runbook revisions and drills) adds. */
@@ -69,6 +84,16 @@ async function insertRunbook(knex: Knex, id: string, at: Date) {
     { runbook_id: id, revision: 1, title: 'Failover', body: 'v1', author_ref: 'user:default/a', created_at: at, change_note: 'Created' },
     { runbook_id: id, revision: 2, title: 'Failover', body: '## Detection\nv2', author_ref: 'user:default/b', created_at: at },
   ]);
+}
+
+/** Rolls migrations back one at a time until `name` is the last one applied. */
+async function downTo(knex: Knex, config: { directory: string }, name: string) {
+  for (;;) {
+    const applied: string[] = await knex('knex_migrations').orderBy('id').pluck('name');
+    if (applied[applied.length - 1] === name) return;
+    if (!applied.includes(name)) throw new Error(`${name} is not applied`);
+    await knex.migrate.down(config);
+  }
 }
 
 async function indexesOf(knex: Knex, table: string): Promise<string[]> {
@@ -248,8 +273,7 @@ describe('migrations', () => {
       });
 
       // Down to before the second migration: the runbook migration first, then the incident-command one.
-      await knex.migrate.down(config);
-      await knex.migrate.down(config);
+      await downTo(knex, config, '202611230900_init.js');
       expect(await knex('knex_migrations').pluck('name')).toEqual(['202611230900_init.js']);
       expect(await knex.schema.hasTable('hypotheses')).toBe(false);
       for (const column of INCIDENT_COMMAND_COLUMNS) {
@@ -313,8 +337,8 @@ describe('migrations', () => {
       const runbooksBefore = await knex('runbooks').select(columns).orderBy('id');
       expect(runbooksBefore).toHaveLength(2);
 
-      // Down one step: only the third migration.
-      await knex.migrate.down(config);
+      // Down to before the third migration.
+      await downTo(knex, config, '202611231000_incident_command.js');
       expect(await knex('knex_migrations').orderBy('id').pluck('name')).toEqual([
         '202611230900_init.js',
         '202611231000_incident_command.js',
@@ -349,6 +373,298 @@ describe('migrations', () => {
       });
       expect(edited).toMatchObject({ version: 3, updatedBy: 'user:default/c', body: 'v3' });
       expect((await store.listRevisions('rb-1', { limit: 10 })).items.map(r => r.revision)).toEqual([3]);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'takes the post-mortem migration down and up again, cascading post-mortem rows with their incident, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      await knex.migrate.latest(config);
+      const now = new Date('2026-11-01T10:00:00.000Z');
+      const incident = (id: string) => ({
+        id,
+        title: 't',
+        severity: 'SEV1',
+        status: 'resolved',
+        declared_at: now,
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('incidents').insert([incident('i-1'), incident('i-2')]);
+      await insertRunbook(knex, 'rb-1', now);
+      await knex('postmortems').insert({
+        incident_id: 'i-1',
+        kind: 'full',
+        status: 'draft',
+        executive_summary: '',
+        impact: '{}',
+        timeline: '[]',
+        what_happened: '',
+        contributing_factors: '{}',
+        five_whys: '[]',
+        went_well: '[]',
+        went_poorly: '[]',
+        lessons_learned: '',
+        failure_modes: '[]',
+        author_ref: 'user:default/a',
+        visibility: 'restricted',
+        created_at: now,
+        updated_at: now,
+        updated_by: 'user:default/a',
+        version: 1,
+      });
+      await knex('postmortem_groups').insert({ incident_id: 'i-1', group_ref: 'group:default/sre' });
+      await knex('action_items').insert({
+        id: 'a-1',
+        incident_id: 'i-1',
+        title: 'Add a canary',
+        owner_ref: 'group:default/sre',
+        priority: 'P1',
+        due_date: '2026-11-10',
+        status: 'not-started',
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_by: 'user:default/a',
+        updated_at: now,
+        version: 1,
+      });
+      await knex('incident_repeats').insert({
+        incident_id: 'i-2',
+        earlier_incident_id: 'i-1',
+        failure_mode: 'config-deploy',
+        linked_by: 'user:default/a',
+        linked_at: now,
+      });
+      await knex('incident_runbooks').insert({
+        incident_id: 'i-1',
+        runbook_id: 'rb-1',
+        adherence: 'deviated',
+        deviation_reason: 'the failover step was already done',
+        recorded_by: 'user:default/a',
+        recorded_at: now,
+      });
+      // One post-mortem per incident.
+      const twin = await knex('postmortems')
+        .insert({ ...(await knex('postmortems').first()), version: 2 })
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(twin?.message).toMatch(/unique|duplicate/i);
+      expect(await indexesOf(knex, 'action_items')).toEqual(
+        expect.arrayContaining(['action_items_incident_idx', 'action_items_owner_idx', 'action_items_due_idx']),
+      );
+
+      // Deleting the earlier incident takes every row that points at it.
+      await knex('incidents').where({ id: 'i-1' }).delete();
+      for (const table of ['postmortems', 'postmortem_groups', 'action_items', 'incident_repeats', 'incident_runbooks']) {
+        expect({ table, rows: await knex(table).count({ n: '*' }).first().then(r => Number(r?.n)) }).toEqual({ table, rows: 0 });
+      }
+
+      await knex('incidents').insert(incident('i-1'));
+      await downTo(knex, config, '202611231100_runbook_revisions_drills.js');
+      for (const table of ['postmortems', 'postmortem_groups', 'action_items', 'incident_repeats', 'incident_runbooks']) {
+        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({ table, exists: false });
+      }
+      // Earlier tables and their rows are untouched.
+      expect(await knex('incidents').orderBy('id').pluck('id')).toEqual(['i-1', 'i-2']);
+      expect(await knex('runbooks').pluck('id')).toEqual(['rb-1']);
+      await knex.migrate.latest(config);
+      expect(await knex.schema.hasTable('postmortems')).toBe(true);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'takes the peer survey migration down and up again; answers have no rater column, assignments are unique, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      await knex.migrate.latest(config);
+      const now = new Date('2026-11-01T10:00:00.000Z');
+      await knex('incidents').insert({
+        id: 'i-1',
+        title: 't',
+        severity: 'SEV1',
+        status: 'resolved',
+        declared_at: now,
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_at: now,
+      });
+      // A random secret for the rater hash, made once by the migration.
+      const [secret] = await knex('peer_survey_settings').where({ name: 'rater-key-secret' }).pluck('value');
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      for (const column of ['id', 'incident_id', 'rater_ref', 'subject_ref', 'created_at', 'closes_at', 'answered_at']) {
+        expect({ column, exists: await knex.schema.hasColumn('peer_surveys', column) }).toEqual({ column, exists: true });
+      }
+      const responseColumns = Object.keys(await knex('peer_survey_responses').columnInfo()).sort();
+      expect(responseColumns).toEqual(
+        ['clear_and_calm', 'comment', 'helped_resolution', 'id', 'incident_id', 'primary_contact', 'rater_key', 'subject_ref'].sort(),
+      );
+      const survey = {
+        incident_id: 'i-1',
+        rater_ref: 'user:default/a',
+        subject_ref: 'user:default/b',
+        created_at: now,
+        closes_at: new Date(now.getTime() + 7 * 24 * 3600_000),
+      };
+      await knex('peer_surveys').insert({ id: 's-1', ...survey });
+      const twin = await knex('peer_surveys')
+        .insert({ id: 's-2', ...survey })
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(twin?.message).toMatch(/unique|duplicate/i);
+      const answer = {
+        incident_id: 'i-1',
+        subject_ref: 'user:default/b',
+        rater_key: 'k'.repeat(64),
+        clear_and_calm: 8,
+        helped_resolution: 9,
+        primary_contact: 7,
+      };
+      await knex('peer_survey_responses').insert({ id: 'r-1', ...answer });
+      const secondAnswer = await knex('peer_survey_responses')
+        .insert({ id: 'r-2', ...answer })
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(secondAnswer?.message).toMatch(/unique|duplicate/i);
+      await knex('peer_survey_rounds').insert({ incident_id: 'i-1', required: true, reason: 'SEV1', created_at: now });
+
+      // Deleting the incident takes its surveys, answers and round with it.
+      await knex('incidents').where({ id: 'i-1' }).delete();
+      for (const table of ['peer_surveys', 'peer_survey_responses', 'peer_survey_rounds']) {
+        expect({ table, rows: await knex(table).count({ n: '*' }).first().then(r => Number(r?.n)) }).toEqual({ table, rows: 0 });
+      }
+
+      const applied: string[] = await knex('knex_migrations').orderBy('id').pluck('name');
+      await downTo(knex, config, applied[applied.indexOf('202611231410_peer_surveys.js') - 1]);
+      for (const table of ['peer_survey_settings', 'peer_survey_rounds', 'peer_surveys', 'peer_survey_responses']) {
+        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({ table, exists: false });
+      }
+      expect(await knex.schema.hasTable('incidents')).toBe(true);
+      await knex.migrate.latest(config);
+      expect(await knex('peer_survey_settings').count({ n: '*' }).first().then(r => Number(r?.n))).toBe(1);
+      await knex.destroy();
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    'keeps one ledger row per source key, and takes the reputation migration down and up again on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      await knex.migrate.latest(config);
+      const now = new Date('2026-11-01T10:00:00.000Z');
+      const row = {
+        id: 'e-1',
+        user_ref: 'user:default/a',
+        incident_id: 'i-1',
+        metric: 'responseSpeed',
+        value: 100,
+        weight: 1,
+        severity: 'SEV2',
+        external_cause: false,
+        occurred_at: now,
+        reason: 'Engaged at once.',
+        source: 'role',
+        source_key: 'incident:i-1:user:default/a:responseSpeed',
+        computed_at: now,
+      };
+      await knex('reputation_ledger').insert(row);
+      const twin = await knex('reputation_ledger')
+        .insert({ ...row, id: 'e-2' })
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(twin?.message).toMatch(/unique|duplicate/i);
+      expect(await indexesOf(knex, 'reputation_ledger')).toEqual(
+        expect.arrayContaining(['reputation_ledger_user_idx', 'reputation_ledger_incident_idx']),
+      );
+      await knex('responder_suspensions').insert({
+        id: 's-1',
+        user_ref: 'user:default/a',
+        reason: 'retraining',
+        set_by: 'user:default/b',
+        set_at: now,
+        review_at: now,
+      });
+      const [suspension] = await knex('responder_suspensions');
+      expect(suspension).toMatchObject({ lifted_by: null, lifted_at: null, lift_note: null });
+
+      await downTo(knex, config, '202611231300_entity_metric_columns.js');
+      for (const table of ['reputation_ledger', 'responder_training', 'responder_suspensions', 'reputation_watermarks']) {
+        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({ table, exists: false });
+      }
+      expect(await knex.schema.hasTable('incidents')).toBe(true);
+      await knex.migrate.latest(config);
+      expect(await knex('reputation_ledger')).toHaveLength(0);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records suggestion acceptances, removes them with their incident, and takes the suggestions migration down and up again on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      await knex.migrate.latest(config);
+      const now = new Date('2026-11-01T10:00:00.000Z');
+      await knex('incidents').insert({
+        id: 'i-1',
+        title: 't',
+        severity: 'SEV1',
+        status: 'declared',
+        declared_at: now,
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_at: now,
+      });
+      const columns = Object.keys(await knex('suggestion_acceptances').columnInfo()).sort();
+      expect(columns).toEqual(
+        ['accepted_at', 'accepted_by', 'id', 'incident_id', 'rank_at_acceptance', 'role', 'suggested_top_n', 'user_ref'].sort(),
+      );
+      await knex('suggestion_acceptances').insert({
+        incident_id: 'i-1',
+        role: 'incident-commander',
+        user_ref: 'user:default/b',
+        rank_at_acceptance: 2,
+        suggested_top_n: '["user:default/c","user:default/b"]',
+        accepted_by: 'user:default/a',
+        accepted_at: now,
+      });
+      // Not among the suggestions: no rank, and the list defaults to empty.
+      await knex('suggestion_acceptances').insert({
+        incident_id: 'i-1',
+        role: 'operations-chief',
+        user_ref: 'user:default/d',
+        accepted_by: 'user:default/a',
+        accepted_at: now,
+      });
+      const rows = await knex('suggestion_acceptances').orderBy('id');
+      expect(rows.map(r => [r.rank_at_acceptance, r.suggested_top_n])).toEqual([
+        [2, '["user:default/c","user:default/b"]'],
+        [null, '[]'],
+      ]);
+      expect(await indexesOf(knex, 'suggestion_acceptances')).toEqual(
+        expect.arrayContaining(['suggestion_acceptances_incident_idx', 'suggestion_acceptances_at_idx']),
+      );
+      await knex('incidents').where({ id: 'i-1' }).delete();
+      expect(await knex('suggestion_acceptances').count({ n: '*' }).first().then(r => Number(r?.n))).toBe(0);
+
+      await downTo(knex, config, '202611231410_peer_surveys.js');
+      expect(await knex.schema.hasTable('suggestion_acceptances')).toBe(false);
+      expect(await knex.schema.hasTable('peer_surveys')).toBe(true);
+      await knex.migrate.latest(config);
+      expect(await knex.schema.hasTable('suggestion_acceptances')).toBe(true);
       await knex.destroy();
     },
   );

@@ -33,6 +33,20 @@ export async function startMajorOpsBackend(options: {
   return server;
 }
 
+/** A catalog entity in the default namespace, with its owner and system as relations. */
+export function entity(kind: string, name: string, owner?: string, system?: string): Entity {
+  const relations = [];
+  if (owner) relations.push({ type: 'ownedBy', targetRef: owner });
+  if (system) relations.push({ type: 'partOf', targetRef: system });
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default' },
+    spec: { ...(owner ? { owner } : {}), ...(system ? { system } : {}) },
+    relations,
+  };
+}
+
 /** Row counts of the given tables, to show that a refused write changed nothing. */
 export async function rowCounts(knex: Knex, tables: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

@@ -1,6 +1,25 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AssignmentSuggestions,
+  GroupRanking,
+  LedgerEntry,
+  PendingSurvey,
+  PeerFeedbackSurveyRequest,
+  ReputationView,
+  TrainingRecordView,
+  ActionItemView,
+  CreateActionItemRequest,
+  FollowThroughMetrics,
+  OverduePostmortem,
+  PostmortemStatus,
+  PostmortemSummary,
+  PostmortemView,
+  PutPostmortemRequest,
+  RepeatsView,
+  RunbookAdherence,
+  RunbookUsage,
+  UpdateActionItemRequest,
   DeclareIncidentRequest,
   Hypothesis,
   Incident,
@@ -16,12 +35,13 @@ import type {
   UpdateIncidentRequest,
 } from '@majorops/plugin-majorops-common';
 import {
+  FindActionItemsRequest,
+  ScopeRequest,
   IncidentInsights,
   ListIncidentsRequest,
   MajorOpsApi,
   MetricsResponse,
   RecordDrillRequest,
-  ReputationResponse,
   RunbookView,
 } from './MajorOpsApi';
 
@@ -96,10 +116,6 @@ export class MajorOpsClient implements MajorOpsApi {
     return this.get(`/runbooks/${encodeURIComponent(id)}/drills`);
   }
 
-  getReputation(userRef: string): Promise<ReputationResponse> {
-    return this.get(`/responders/${encodeURIComponent(userRef)}/reputation`);
-  }
-
   declareIncident(request: DeclareIncidentRequest): Promise<Incident> {
     return this.send('POST', '/incidents', request);
   }
@@ -159,6 +175,152 @@ export class MajorOpsClient implements MajorOpsApi {
 
   getMetrics(request: { entityRef?: string; groupRef?: string; from?: string; to?: string }): Promise<MetricsResponse> {
     return this.get('/metrics', request);
+  }
+
+  async getPostmortem(incidentId: string): Promise<PostmortemView | undefined> {
+    try {
+      return await this.get<PostmortemView>(`/incidents/${encodeURIComponent(incidentId)}/postmortem`);
+    } catch (error) {
+      if (error instanceof ResponseError && error.response.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  savePostmortem(incidentId: string, request: PutPostmortemRequest): Promise<PostmortemView> {
+    return this.send('PUT', `/incidents/${encodeURIComponent(incidentId)}/postmortem`, request);
+  }
+
+  listPostmortems(
+    request: ScopeRequest & { status?: PostmortemStatus[]; limit?: number; cursor?: string },
+  ): Promise<Page<PostmortemSummary>> {
+    return this.get('/postmortems', { ...request });
+  }
+
+  listOverduePostmortems(request: ScopeRequest): Promise<{ items: OverduePostmortem[] }> {
+    return this.get('/postmortems/overdue', { ...request });
+  }
+
+  listActionItems(incidentId: string): Promise<{ items: ActionItemView[] }> {
+    return this.get(`/incidents/${encodeURIComponent(incidentId)}/action-items`);
+  }
+
+  createActionItem(incidentId: string, request: CreateActionItemRequest): Promise<ActionItemView> {
+    return this.send('POST', `/incidents/${encodeURIComponent(incidentId)}/action-items`, request);
+  }
+
+  updateActionItem(incidentId: string, itemId: string, request: UpdateActionItemRequest): Promise<ActionItemView> {
+    return this.send(
+      'PATCH',
+      `/incidents/${encodeURIComponent(incidentId)}/action-items/${encodeURIComponent(itemId)}`,
+      request,
+    );
+  }
+
+  findActionItems(request: FindActionItemsRequest): Promise<Page<ActionItemView>> {
+    return this.get('/action-items', { ...request });
+  }
+
+  getRepeats(incidentId: string): Promise<RepeatsView> {
+    return this.get(`/incidents/${encodeURIComponent(incidentId)}/repeats`);
+  }
+
+  linkRepeat(incidentId: string, request: { earlierIncidentId: string; failureMode: string }): Promise<RepeatsView> {
+    return this.send('POST', `/incidents/${encodeURIComponent(incidentId)}/repeats`, request);
+  }
+
+  unlinkRepeat(incidentId: string, earlierIncidentId: string): Promise<RepeatsView> {
+    return this.send(
+      'DELETE',
+      `/incidents/${encodeURIComponent(incidentId)}/repeats/${encodeURIComponent(earlierIncidentId)}`,
+    );
+  }
+
+  listRunbookUsage(incidentId: string): Promise<{ items: RunbookUsage[] }> {
+    return this.get(`/incidents/${encodeURIComponent(incidentId)}/runbooks`);
+  }
+
+  recordRunbookUsage(
+    incidentId: string,
+    runbookId: string,
+    request: { adherence: RunbookAdherence; deviationReason?: string },
+  ): Promise<RunbookUsage> {
+    return this.send(
+      'PUT',
+      `/incidents/${encodeURIComponent(incidentId)}/runbooks/${encodeURIComponent(runbookId)}`,
+      request,
+    );
+  }
+
+  getFollowThrough(request: ScopeRequest & { from?: string; to?: string }): Promise<FollowThroughMetrics> {
+    return this.get('/metrics/follow-through', { ...request });
+  }
+
+  getResponderReputation(userRef: string): Promise<ReputationView> {
+    return this.get(`/responders/${encodeURIComponent(userRef)}/reputation`);
+  }
+
+  listLedger(userRef: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<LedgerEntry>> {
+    return this.get(`/responders/${encodeURIComponent(userRef)}/ledger`, options);
+  }
+
+  getGroupRanking(groupRef: string): Promise<GroupRanking> {
+    return this.get(`/groups/${encodeURIComponent(groupRef)}/ranking`);
+  }
+
+  listPendingSurveys(): Promise<{ items: PendingSurvey[] }> {
+    return this.get('/surveys/pending');
+  }
+
+  async answerSurvey(surveyId: string, request: PeerFeedbackSurveyRequest): Promise<void> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('majorops');
+    const response = await this.fetchApi.fetch(`${baseUrl}/surveys/${encodeURIComponent(surveyId)}/responses`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    // The answer is not echoed back (it is never shown individually): 201 or 204, body ignored.
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+  }
+
+  recordTraining(
+    userRef: string,
+    request: { kind: string; issuer: string; completedAt: string; expiresAt?: string },
+  ): Promise<TrainingRecordView> {
+    return this.send('POST', `/responders/${encodeURIComponent(userRef)}/training`, request);
+  }
+
+  suspendResponder(userRef: string, request: { reason: string; reviewAt: string }): Promise<ReputationView> {
+    return this.send('PUT', `/responders/${encodeURIComponent(userRef)}/suspension`, request);
+  }
+
+  liftSuspension(userRef: string, request: { note: string }): Promise<ReputationView> {
+    return this.send('DELETE', `/responders/${encodeURIComponent(userRef)}/suspension`, request);
+  }
+
+  getSuggestions(incidentId: string): Promise<AssignmentSuggestions> {
+    return this.get(`/incidents/${encodeURIComponent(incidentId)}/suggestions`);
+  }
+
+  suggestForDraft(request: {
+    severity: string;
+    entityRefs: string[];
+    incidentType?: string;
+    tags?: string[];
+  }): Promise<AssignmentSuggestions> {
+    return this.send('POST', '/suggestions', request);
+  }
+
+  acceptSuggestion(
+    incidentId: string,
+    request: { role: 'incident-commander' | 'operations-chief'; userRef: string; version?: number },
+  ): Promise<Incident> {
+    return this.send('POST', `/incidents/${encodeURIComponent(incidentId)}/suggestions/accept`, request);
+  }
+
+  getReadyCommanders(groupRef: string): Promise<{ groupRef: string; items: AssignmentSuggestions['incidentCommander'] }> {
+    return this.get(`/groups/${encodeURIComponent(groupRef)}/ready-commanders`);
   }
 
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {

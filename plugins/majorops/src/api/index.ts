@@ -1,11 +1,12 @@
 export { majorOpsApiRef } from './MajorOpsApi';
 export type {
+  FindActionItemsRequest,
+  ScopeRequest,
   IncidentInsights,
   ListIncidentsRequest,
   MajorOpsApi,
   MetricsResponse,
   RecordDrillRequest,
-  ReputationResponse,
   RunbookView,
 } from './MajorOpsApi';
 export { MajorOpsClient } from './MajorOpsClient';

@@ -14,6 +14,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent, { PointerEventsCheckLevel, type UserEvent } from '@testing-library/user-event';
 import { MajorOpsApi, majorOpsApiRef } from '../../api';
 import { mockMajorOpsApi } from '../../testing/mockMajorOpsApi';
+import { JANE, suggestions } from '../Suggestions/testFixtures';
 import { DeclareIncidentDialog, DeclareIncidentDialogProps } from './DeclareIncidentDialog';
 
 jest.setTimeout(20_000);
@@ -70,6 +71,7 @@ function fakeApi(overrides: Partial<MajorOpsApi> = {}) {
   return mockMajorOpsApi({
     getSeverityMatrix: async () => matrix,
     declareIncident: async request => declared(request),
+    suggestForDraft: async () => suggestions({ incidentCommander: [], operationsChief: undefined, experts: [], excluded: [] }),
     ...overrides,
   });
 }
@@ -301,5 +303,78 @@ describe('DeclareIncidentDialog', () => {
   it('shows the incident types the entity suggests', async () => {
     const { dialog } = await renderDialog(fakeApi(), { suggestedTypes: ['database', 'deployment'] });
     expect(dialog.getByText('This service sees: database, deployment')).toBeInTheDocument();
+  });
+  describe('suggestions', () => {
+    it('asks for suggestions for the chosen severity and entities; picking one fills the commander', async () => {
+      const api = fakeApi({ suggestForDraft: async request => suggestions({ severity: request.severity as 'SEV1' }) });
+      const { dialog, onDeclared } = await renderDialog(api);
+      // the preselected entity and SEV2 are enough to ask
+      await waitFor(() =>
+        expect(api.suggestForDraft).toHaveBeenLastCalledWith({
+          severity: 'SEV2',
+          entityRefs: ['component:default/checkout-api'],
+        }),
+      );
+      await user.click(dialog.getByRole('radio', { name: 'SEV1' }));
+      await user.click(dialog.getByRole('textbox', { name: 'Affected services and resources' }));
+      await user.click(await screen.findByRole('option', { name: 'payments (component:default/payments)' }));
+      await user.type(dialog.getByLabelText(/^Incident type/), 'database');
+      await waitFor(() =>
+        expect(api.suggestForDraft).toHaveBeenLastCalledWith({
+          severity: 'SEV1',
+          entityRefs: ['component:default/checkout-api', 'component:default/payments'],
+          incidentType: 'database',
+        }),
+      );
+      // debounced: not one request per keystroke
+      expect(api.suggestForDraft.mock.calls.filter(([r]) => r.incidentType && r.incidentType !== 'database')).toHaveLength(0);
+
+      const suggested = within(dialog.getByTestId('draft-suggestions'));
+      await user.click(await suggested.findByRole('button', { name: 'Pick Jane Doe as commander' }));
+      expect(dialog.getByRole('textbox', { name: 'Incident commander' })).toHaveValue('Jane Doe (user:default/jane)');
+      expect(suggested.getByRole('button', { name: 'Jane Doe picked as commander' })).toBeDisabled();
+      // the reasons are there too
+      await user.click(within(suggested.getByTestId(`candidate-incident-commander-${JANE}`)).getByRole('button', { name: 'Why?' }));
+      expect(suggested.getAllByText('Member of group:default/payments, which owns component:default/checkout-api').length).toBeGreaterThan(0);
+
+      await user.type(title(), 'Checkout down');
+      await user.click(declareButton());
+      await waitFor(() => expect(onDeclared).toHaveBeenCalledTimes(1));
+      expect(api.declareIncident).toHaveBeenCalledWith(expect.objectContaining({ severity: 'SEV1', commanderRef: JANE }));
+    });
+
+    it('shows only the answer for the latest draft', async () => {
+      const answers: Array<(value: ReturnType<typeof suggestions>) => void> = [];
+      const api = fakeApi({ suggestForDraft: () => new Promise(resolve => answers.push(resolve)) });
+      const { dialog } = await renderDialog(api);
+      await waitFor(() => expect(api.suggestForDraft).toHaveBeenCalledTimes(1));
+      await user.click(dialog.getByRole('radio', { name: 'SEV3' }));
+      await waitFor(() => expect(api.suggestForDraft).toHaveBeenCalledTimes(2));
+      answers[1](suggestions({ explanation: 'For the SEV3' }));
+      expect(await dialog.findByText('For the SEV3')).toBeInTheDocument();
+      answers[0](suggestions({ explanation: 'For the SEV2' }));
+      await new Promise(resolve => setTimeout(resolve, 50));
+      expect(dialog.queryByText('For the SEV2')).not.toBeInTheDocument();
+    });
+
+    it('shows a failure inline and still declares, with the declarer as commander', async () => {
+      const api = fakeApi({ suggestForDraft: () => Promise.reject(new Error('assignment engine unavailable')) });
+      const { dialog, onDeclared } = await renderDialog(api);
+      expect(await dialog.findByTestId('draft-suggestions-error')).toHaveTextContent(
+        'No suggestions right now (assignment engine unavailable). You can still declare',
+      );
+      await user.type(title(), 'Checkout down');
+      await user.click(declareButton());
+      await waitFor(() => expect(onDeclared).toHaveBeenCalledTimes(1));
+      expect(api.declareIncident.mock.calls[0][0]).not.toHaveProperty('commanderRef');
+    });
+
+    it('asks for nothing without an affected entity', async () => {
+      const api = fakeApi();
+      const { dialog } = await renderDialog(api, { initialEntityRefs: [] });
+      expect(dialog.getByTestId('draft-suggestions')).toHaveTextContent('Choose the severity and the affected services');
+      await new Promise(resolve => setTimeout(resolve, 600));
+      expect(api.suggestForDraft).not.toHaveBeenCalled();
+    });
   });
 });

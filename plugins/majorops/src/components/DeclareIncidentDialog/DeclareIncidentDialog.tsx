@@ -26,6 +26,7 @@ import { FormEvent, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { majorOpsApiRef } from '../../api';
 import { SeverityChip } from '../SeverityChip';
+import { DraftSuggestions } from '../Suggestions';
 import { CatalogEntityPicker } from '../UserPicker';
 
 export interface DeclareIncidentDialogProps {
@@ -40,7 +41,8 @@ export interface DeclareIncidentDialogProps {
 
 /**
  * Declares an incident. The severity matrix is shown to help choose; affected
- * entities are picked from the catalog; the declarer becomes the commander.
+ * entities are picked from the catalog; the declarer becomes the commander
+ * unless someone else is picked, e.g. from the suggestions.
  */
 export function DeclareIncidentDialog(props: DeclareIncidentDialogProps) {
   const api = useApi(majorOpsApiRef);
@@ -55,6 +57,7 @@ export function DeclareIncidentDialog(props: DeclareIncidentDialogProps) {
   const [payingCustomer, setPayingCustomer] = useState(false);
   const [dataIntegrityConcern, setDataIntegrityConcern] = useState(false);
   const [externalCause, setExternalCause] = useState(false);
+  const [commanderRef, setCommanderRef] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<Error | undefined>();
 
@@ -74,6 +77,7 @@ export function DeclareIncidentDialog(props: DeclareIncidentDialogProps) {
         payingCustomer: customerReported && payingCustomer,
         dataIntegrityConcern,
         externalCause,
+        ...(commanderRef ? { commanderRef } : {}),
       });
       props.onDeclared(incident);
     } catch (e) {
@@ -152,6 +156,23 @@ export function DeclareIncidentDialog(props: DeclareIncidentDialogProps) {
                 value={entityRefs}
                 onChange={setEntityRefs}
                 helperText="Owners are taken from the catalog"
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <CatalogEntityPicker
+                id="declare-commander"
+                kinds={['User']}
+                label="Incident commander"
+                value={commanderRef ? [commanderRef] : []}
+                onChange={refs => setCommanderRef(refs[0] ?? '')}
+                helperText="Leave empty to command it yourself"
+              />
+              <DraftSuggestions
+                severity={severity}
+                entityRefs={entityRefs}
+                incidentType={incidentType}
+                commanderRef={commanderRef}
+                onPickCommander={setCommanderRef}
               />
             </Grid>
             <Grid item xs={12} sm={6}>

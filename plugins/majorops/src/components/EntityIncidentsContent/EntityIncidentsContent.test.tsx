@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import type { Incident, IncidentStatus, Page, Severity } from '@majorops/plugin-majorops-common';
+import type { FollowThroughMetrics, Incident, IncidentStatus, Page, Severity } from '@majorops/plugin-majorops-common';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
@@ -92,6 +92,15 @@ const emptyMetrics = {
   all: emptyIncidentMetrics,
 };
 
+const emptyFollowThrough: FollowThroughMetrics = {
+  scope: {},
+  postmortems: { required: 0, metDeadline: 0, late: 0, overdue: 0, due: 0 },
+  actionItems: { judged: 0, doneOnTime: 0, doneLate: 0, overdue: 0, open: 0 },
+  repeats: { incidents: 0, repeats: 0 },
+  runbooks: { total: 0, stale: 0, neverTested: 0 },
+  postmortemDeadlineHours: 48,
+};
+
 /** A MajorOpsApi whose listIncidents answers from the given open list and history pages. */
 function fakeApi(options: {
   open?: Incident[];
@@ -101,6 +110,9 @@ function fakeApi(options: {
   const historyPages = options.history ?? [{ items: [] }];
   const api = mockMajorOpsApi({
     getMetrics: async () => emptyMetrics,
+    getFollowThrough: async () => emptyFollowThrough,
+    listOverduePostmortems: async () => ({ items: [] }),
+    findActionItems: async () => ({ items: [] }),
     listIncidents:
       options.listIncidents ??
       (async (r: ListIncidentsRequest) => {
@@ -252,6 +264,25 @@ describe('EntityIncidentsContent', () => {
     expect(await screen.findByText('No incidents recorded')).toBeInTheDocument();
     expect(screen.getByText(description)).toBeInTheDocument();
     expect(screen.queryByText(/Open incidents/)).not.toBeInTheDocument();
+  });
+
+  it('shows the overdue follow-ups above the history and the follow-through figures for the same scope', async () => {
+    const api = fakeApi({ history: [{ items: [incident('Old outage', 'SEV2', 'closed')] }] });
+    api.getFollowThrough.mockResolvedValue({
+      ...emptyFollowThrough,
+      actionItems: { judged: 4, doneOnTime: 3, doneLate: 0, overdue: 1, open: 2, onTimePercent: 75 },
+    });
+    await render(api, group);
+    expect(await screen.findByText('Overdue follow-ups')).toBeInTheDocument();
+    expect(await screen.findByText('No action item is past its due date.')).toBeInTheDocument();
+    expect(await screen.findByTestId('follow-through-action-items')).toHaveTextContent('75%');
+    expect(screen.getByTestId('follow-through-postmortems')).toHaveTextContent('–');
+    const overdue = screen.getByText('Overdue follow-ups');
+    const history = screen.getByText('Incident history');
+    expect(overdue.compareDocumentPosition(history) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    for (const method of [api.getFollowThrough, api.listOverduePostmortems, api.findActionItems]) {
+      expect(method).toHaveBeenCalledWith(expect.objectContaining({ groupRef: 'group:default/team-a' }));
+    }
   });
 
   it('shows "All quiet" when nothing is open but there is history', async () => {

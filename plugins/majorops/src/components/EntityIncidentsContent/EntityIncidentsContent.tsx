@@ -27,6 +27,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ListIncidentsRequest, majorOpsApiRef } from '../../api';
 import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
+import { FollowThroughCard, OverdueFollowUpsCard } from '../FollowThrough';
 import { IncidentMetricsCard } from '../IncidentMetrics';
 import { SeverityChip } from '../SeverityChip';
 import { useIncidentLink } from '../useIncidentLink';
@@ -246,6 +247,9 @@ export function EntityIncidentsContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
+        <OverdueFollowUpsCard {...scope} />
+      </Grid>
+      <Grid item xs={12}>
         <TextField
           select
           id="history-severity-filter"
@@ -285,6 +289,9 @@ export function EntityIncidentsContent() {
       </Grid>
       <Grid item xs={12}>
         <IncidentMetricsCard {...scope} />
+      </Grid>
+      <Grid item xs={12}>
+        <FollowThroughCard {...scope} />
       </Grid>
     </Grid>
   );

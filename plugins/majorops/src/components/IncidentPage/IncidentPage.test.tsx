@@ -121,6 +121,11 @@ function fakeApi(
     getIncident: async () => answers[Math.min(loads++, answers.length - 1)],
     getInsights: async () => makeInsights(answers[0], insights),
     listTimeline: async () => ({ items: timeline }),
+    getPostmortem: async () => undefined,
+    listActionItems: async () => ({ items: [] }),
+    getRepeats: async () => ({ links: [], candidates: [] }),
+    listRunbookUsage: async () => ({ items: [] }),
+    listRunbooks: async () => ({ items: [] }),
     ...rest,
   });
 }

@@ -29,7 +29,11 @@ import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { IncidentInsights, majorOpsApiRef } from '../../api';
+import { RepeatsCard, RunbookUsageCard } from '../IncidentFollowUp';
+import { PostmortemSection } from '../Postmortem';
 import { SeverityChip } from '../SeverityChip';
+import { SuggestionsCard } from '../Suggestions';
+import { PendingSurveysLink } from '../Surveys';
 import { durationBetween, timeAgo } from '../time';
 import { HypothesesCard } from './HypothesesCard';
 import { RolesCard } from './RolesCard';
@@ -233,6 +237,7 @@ export function IncidentPage() {
                 );
               })}
               {incident.externalCause && <Typography variant="body2">caused by a third party</Typography>}
+              <PendingSurveysLink incidentId={incident.id} />
             </div>
             <CommandAlerts data={data} now={now} />
             {actionError && <ResponseErrorPanel error={actionError} />}
@@ -270,6 +275,11 @@ export function IncidentPage() {
                   onRelease={role => act(() => api.releaseRole(incident.id, role, incident.version))}
                 />
               </Grid>
+              {open && (
+                <Grid item>
+                  <SuggestionsCard incident={incident} onChanged={state.retry} />
+                </Grid>
+              )}
               {incident.status !== 'closed' && (
                 <Grid item>
                   <StatusUpdateComposer
@@ -289,6 +299,12 @@ export function IncidentPage() {
                   onOpen={statement => act(() => api.openHypothesis(incident.id, statement))}
                   onResolve={(id, status) => act(() => api.resolveHypothesis(incident.id, id, status))}
                 />
+              </Grid>
+              <Grid item>
+                <RepeatsCard incidentId={incident.id} />
+              </Grid>
+              <Grid item>
+                <RunbookUsageCard incidentId={incident.id} entityRefs={incident.entities.map(e => e.entityRef)} />
               </Grid>
               <Grid item>
                 <InfoCard title="Milestones">
@@ -318,6 +334,9 @@ export function IncidentPage() {
                 </InfoCard>
               </Grid>
             </Grid>
+          </Grid>
+          <Grid item xs={12}>
+            <PostmortemSection incident={incident} events={data.timeline} />
           </Grid>
         </Grid>
       </Content>

@@ -1,7 +1,7 @@
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { DEFAULT_SEVERITY_MATRIX, type Incident } from '@majorops/plugin-majorops-common';
+import { DEFAULT_SEVERITY_MATRIX, PEER_FEEDBACK_QUESTIONS, type Incident } from '@majorops/plugin-majorops-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
@@ -106,5 +106,31 @@ describe('MajorOpsPage', () => {
     await userEvent.click(await screen.findByRole('link', { name: 'Checkout returns 500' }));
     expect(await screen.findByRole('heading', { name: 'Checkout returns 500', level: 1 })).toBeInTheDocument();
     expect(api.getIncident).toHaveBeenCalledWith('inc-1');
+  });
+
+  it('links from the header to the surveys page, and from the incident with a survey about it', async () => {
+    const api = fakeApi();
+    const pending = {
+      id: 's-1',
+      incidentId: 'inc-2',
+      incidentTitle: 'Login errors',
+      severity: 'SEV1' as const,
+      subjectRef: 'user:default/ada',
+      subjectRoles: ['scribe' as const],
+      questions: PEER_FEEDBACK_QUESTIONS.map(q => ({ id: q.id, text: q.text })),
+      createdAt: new Date().toISOString(),
+      closesAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+    };
+    api.listPendingSurveys.mockImplementation(async () => ({ items: [pending] }));
+    await renderAt('/majorops', api);
+    await userEvent.click(await screen.findByRole('link', { name: '1 survey waiting' }));
+    expect(await screen.findByRole('heading', { name: 'Peer feedback surveys', level: 1 })).toBeInTheDocument();
+    expect(await screen.findByRole('form', { name: 'Survey about ada on Login errors' })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('link', { name: 'Login errors' }));
+    expect(await screen.findByRole('heading', { name: 'Login errors', level: 1 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Rate your colleagues on this incident (1 survey waiting)' }),
+    ).toHaveAttribute('href', '/majorops/surveys');
   });
 });

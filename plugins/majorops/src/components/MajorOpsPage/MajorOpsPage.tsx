@@ -1,10 +1,12 @@
 import { Route, Routes } from 'react-router-dom';
 import { IncidentPage } from '../IncidentPage';
+import { SurveysPage } from '../Surveys';
 import { OpenIncidentsPage } from './OpenIncidentsPage';
 
 /**
  * The top-level MajorOps page: open incidents across the organisation, and
- * each incident's own page under `incidents/:incidentId`.
+ * each incident's own page under `incidents/:incidentId`, and the signed-in
+ * user's peer-feedback surveys under `surveys`.
  *
  * @public
  */
@@ -13,6 +15,7 @@ export function MajorOpsPage() {
     <Routes>
       <Route path="/" element={<OpenIncidentsPage />} />
       <Route path="/incidents/:incidentId" element={<IncidentPage />} />
+      <Route path="/surveys" element={<SurveysPage />} />
     </Routes>
   );
 }

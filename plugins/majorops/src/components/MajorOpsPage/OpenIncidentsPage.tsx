@@ -14,6 +14,7 @@ import type { Incident } from '@majorops/plugin-majorops-common';
 import useAsync from 'react-use/esm/useAsync';
 import { majorOpsApiRef } from '../../api';
 import { SeverityChip } from '../SeverityChip';
+import { PendingSurveysLink } from '../Surveys';
 import { timeAgo } from '../time';
 import { useIncidentLink } from '../useIncidentLink';
 
@@ -45,7 +46,9 @@ export function OpenIncidentsPage() {
   ];
   return (
     <Page themeId="tool">
-      <Header title="MajorOps" subtitle="Open incidents across the organisation" />
+      <Header title="MajorOps" subtitle="Open incidents across the organisation">
+        <PendingSurveysLink color="inherit" />
+      </Header>
       <Content>
         {loading && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
