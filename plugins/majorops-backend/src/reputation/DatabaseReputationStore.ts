@@ -433,6 +433,21 @@ export class DatabaseReputationStore implements ReputationStore {
     }));
   }
 
+  async withRecords(userRefs: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(userRefs)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const part = unique.slice(i, i + CHUNK);
+      const rows = await Promise.all(
+        ['incident_roles', 'responder_training', 'responder_suspensions'].map(table =>
+          this.db(table).whereIn('user_ref', part).distinct('user_ref').pluck('user_ref'),
+        ),
+      );
+      rows.flat().forEach(ref => found.add(ref));
+    }
+    return found;
+  }
+
   async listTraining(userRef: string): Promise<TrainingRecordView[]> {
     const rows = await this.db('responder_training').where({ user_ref: userRef }).orderBy([{ column: 'completed_at', order: 'desc' }, 'id']);
     return rows.map(row => ({

@@ -25,6 +25,7 @@ import {
 } from '@majorops/plugin-majorops-common';
 import type { IncidentStore } from '../database/IncidentStore';
 import type { PeerFeedbackReader } from './PeerFeedbackReader';
+import { ReputationSummary, ReputationSummaryReader, summaryFromView } from './ReputationSummaryReader';
 import { KeyedLedgerEvent, KNOWLEDGE_LEDGER_SOURCES, ReputationStore, ResponderRoleRecord } from './ReputationStore';
 import type { RecordTrainingBody, SuspendResponderBody } from './reputationSchemas';
 import { responderFactsOf } from './responderFacts';
@@ -78,7 +79,7 @@ interface Assessment {
  * score, level, badge and workload from it. Training records and suspensions
  * are written here.
  */
-export class ReputationService {
+export class ReputationService implements ReputationSummaryReader {
   private readonly now: () => string;
   private readonly matrix: SeverityMatrix;
 
@@ -305,6 +306,21 @@ export class ReputationService {
         : assessment.peerFeedback.map(a => (a.suppressed ? a : { ...a, comments: [] })),
       ...(ledgerUpdatedAt ? { ledgerUpdatedAt } : {}),
     };
+  }
+
+  /** Summaries of the people among `userRefs` with a record, for suggestions and rankings. */
+  async summariesOf(userRefs: string[]): Promise<Map<string, ReputationSummary>> {
+    const now = this.now();
+    const withRecords = [...(await this.options.store.withRecords(userRefs))].sort();
+    const out = new Map<string, ReputationSummary>();
+    const CONCURRENCY = 8;
+    for (let i = 0; i < withRecords.length; i += CONCURRENCY) {
+      const views = await Promise.all(
+        withRecords.slice(i, i + CONCURRENCY).map(ref => this.reputationView(ref, { includeComments: false })),
+      );
+      for (const view of views) out.set(view.userRef, summaryFromView(view, now));
+    }
+    return out;
   }
 
   /** A team's members by score, each with their workload beside it. */

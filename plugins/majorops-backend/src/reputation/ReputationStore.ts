@@ -100,6 +100,8 @@ export interface ReputationStore {
   setWatermark(name: string, value: Date): Promise<void>;
 
   listRoleRecords(userRef: string): Promise<ResponderRoleRecord[]>;
+  /** Those among `userRefs` with a role on an incident, a training record or a suspension. */
+  withRecords(userRefs: string[]): Promise<Set<string>>;
 
   listTraining(userRef: string): Promise<TrainingRecordView[]>;
   addTraining(record: Omit<TrainingRecordView, 'id'>): Promise<TrainingRecordView>;
