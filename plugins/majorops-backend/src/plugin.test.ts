@@ -1,7 +1,6 @@
 import {
   mockCredentials,
-  mockServices,
-  TestDatabases,
+  mockServices
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { Incident, Page } from '@majorops/plugin-majorops-common';
@@ -10,6 +9,7 @@ import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { majorOpsIncidentSourcesExtensionPoint } from '@majorops/plugin-majorops-node';
 import { startMajorOpsBackend, entity } from './tests/testBackend';
+import { createTestDatabases } from './tests/testDatabases';
 
 const pagerDutyModule = createBackendModule({
   pluginId: 'majorops',
@@ -48,7 +48,7 @@ const demoConfig = {
 };
 
 describe('majorops backend plugin', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(extra: { deny?: boolean; modules?: any[] } = {}) {

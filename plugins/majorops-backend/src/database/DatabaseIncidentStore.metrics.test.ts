@@ -1,8 +1,8 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { computeIncidentMetrics, type Severity } from '@majorops/plugin-majorops-common';
 import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentStore';
 import { MetricsFilter, NewIncident } from './IncidentStore';
+import { createTestDatabases } from '../tests/testDatabases';
 
 jest.setTimeout(120_000);
 
@@ -160,7 +160,7 @@ const FILTERS: Array<[string, MetricsFilter]> = [
 ];
 
 describe('DatabaseIncidentStore.computeMetrics', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
     const knex: Knex = await databases.init(databaseId);

@@ -1,8 +1,8 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentStore';
 import { NewIncident } from './IncidentStore';
+import { createTestDatabases } from '../tests/testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -31,7 +31,7 @@ function incident(overrides: Partial<NewIncident> & { minute: number }): NewInci
 }
 
 describe('DatabaseIncidentStore', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
     const knex: Knex = await databases.init(databaseId);

@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { coreServices, createServiceFactory, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -7,6 +7,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { entity, rowCounts, startMajorOpsBackend } from '../tests/testBackend';
 import { DatabaseReputationStore } from './DatabaseReputationStore';
+import { createTestDatabases } from '../tests/testDatabases';
 
 jest.setTimeout(90_000);
 
@@ -83,7 +84,7 @@ function capturingScheduler() {
 }
 
 describe('majorops reputation API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;

@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -12,6 +12,7 @@ import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from '../database/Databas
 import { IncidentStore } from '../database/IncidentStore';
 import { IncidentService } from './IncidentService';
 import { entity } from '../tests/testBackend';
+import { createTestDatabases } from '../tests/testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -36,7 +37,7 @@ const entities = [
 ];
 
 describe('IncidentService', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function setup() {

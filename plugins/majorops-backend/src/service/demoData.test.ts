@@ -1,4 +1,4 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   actionItemState,
   blamelessWordingHints,
@@ -21,6 +21,7 @@ import { PostmortemAccess, PostmortemStore } from '../database/PostmortemStore';
 import { RunbookStore } from '../database/RunbookStore';
 import { DatabaseReputationStore } from '../reputation/DatabaseReputationStore';
 import { DemoIncident, demoIncidentToNew, loadDemoData } from './demoData';
+import { createTestDatabases } from '../tests/testDatabases';
 
 jest.setTimeout(120_000);
 
@@ -260,7 +261,7 @@ function parseYamlDocuments(text: string): any[] {
 }
 
 describe('loadDemoData', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function createStores(databaseId: Parameters<typeof databases.init>[0]) {
     const knex: Knex = await databases.init(databaseId);

@@ -1,7 +1,4 @@
-import {
-  mockCredentials,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type {
   CadenceReport,
@@ -15,8 +12,8 @@ import { Knex } from 'knex';
 import path from 'path';
 import request from 'supertest';
 import { rowCounts, startMajorOpsBackend } from '../tests/testBackend';
+import { createTestDatabases } from '../tests/testDatabases';
 
-// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
 
 const API = '/api/majorops';
@@ -79,7 +76,7 @@ const counts = (knex: Knex) =>
   rowCounts(knex, ['incidents', 'incident_entities', 'incident_roles', 'timeline_events', 'hypotheses']);
 
 describe('majorops incident command API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(options: { deny?: boolean; config?: object } = {}) {

@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult, isPermission } from '@backstage/plugin-permission-common';
@@ -9,6 +9,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { shapeProblems } from '../tests/openapiShape';
 import { rowCounts, startMajorOpsBackend, entity } from '../tests/testBackend';
+import { createTestDatabases } from '../tests/testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -93,7 +94,7 @@ const COMPLETE = {
 };
 
 describe('majorops post-mortems API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;

@@ -1,7 +1,4 @@
-import {
-  mockCredentials,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
   RUNBOOK_SECTIONS,
@@ -16,8 +13,8 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { shapeProblems } from '../tests/openapiShape';
 import { rowCounts, startMajorOpsBackend, entity } from '../tests/testBackend';
+import { createTestDatabases } from '../tests/testDatabases';
 
-// Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
 
 const API = '/api/majorops';
@@ -56,7 +53,7 @@ const RUNBOOK_TABLES = ['runbooks', 'runbook_revisions', 'runbook_drills'];
 const counts = (knex: Knex) => rowCounts(knex, RUNBOOK_TABLES);
 
 describe('majorops runbooks API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function start(options: { deny?: boolean; config?: object } = {}) {

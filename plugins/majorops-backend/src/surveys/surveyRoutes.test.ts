@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DEFAULT_REPUTATION_CONFIG, PEER_SURVEY_OPEN_DAYS } from '@majorops/plugin-majorops-common';
@@ -9,6 +9,7 @@ import { shapeProblems } from '../tests/openapiShape';
 import { entity, rowCounts, startMajorOpsBackend } from '../tests/testBackend';
 import { DatabaseSurveyStore } from './DatabaseSurveyStore';
 import { SurveyService } from './SurveyService';
+import { createTestDatabases } from '../tests/testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -41,7 +42,7 @@ const entities: Entity[] = [
 const peerFeedback = { ...DEFAULT_REPUTATION_CONFIG.peerFeedback, incidentsPerWindow: 1 };
 
 describe('majorops peer surveys API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;

@@ -1,6 +1,6 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
+import { createTestDatabases } from './testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -27,7 +27,7 @@ async function indexesOf(knex: Knex, table: string): Promise<string[]> {
 const millis = (value: unknown) => (value === null ? null : new Date(value as Date | number).getTime());
 
 describe('migration 202611231300_entity_metric_columns', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
     'fills the copies of existing incidents, and goes down and up again without touching them, on %p',

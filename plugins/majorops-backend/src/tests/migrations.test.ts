@@ -1,7 +1,7 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
 import { DatabaseRunbookStore } from '../database/DatabaseRunbookStore';
+import { createTestDatabases } from './testDatabases';
 
 // Generous: the shared test databases are dropped in an afterAll hook, slow on a loaded machine.
 jest.setTimeout(180_000);
@@ -106,7 +106,7 @@ async function indexesOf(knex: Knex, table: string): Promise<string[]> {
 }
 
 describe('migrations', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())('go up and down cleanly on %p', async databaseId => {
     const knex = await databases.init(databaseId);
