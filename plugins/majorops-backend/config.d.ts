@@ -138,8 +138,6 @@ export interface Config {
       maxHistoryIncidents?: number;
       /** Most open incidents read to know who is busy; default 500. */
       maxOpenIncidents?: number;
-      /** Seconds a person's computed reputation is reused between suggestions; default 60. */
-      reputationCacheSeconds?: number;
       /** IANA time zone of engagement patterns (time of the week); default UTC. */
       timeZone?: string;
       /**

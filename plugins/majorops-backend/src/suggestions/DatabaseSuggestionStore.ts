@@ -17,7 +17,6 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const truthy = (value: unknown) => value === true || value === 1 || value === '1';
 
 interface DbAcceptanceRow {
@@ -48,79 +47,97 @@ export class DatabaseSuggestionStore implements SuggestionStore {
 
   private constructor(private readonly db: Knex) {}
 
+  private get isPostgres(): boolean {
+    return String(this.db.client.config.client).includes('pg');
+  }
+
+  /**
+   * `column` is one of `ids`, with a single bound parameter: an array on
+   * PostgreSQL, a JSON array read by `json_each` on SQLite. One query per
+   * table whatever the number of ids, instead of one per chunk of 500.
+   */
+  private whereAmong(query: Knex.QueryBuilder, column: string, ids: string[]): Knex.QueryBuilder {
+    return this.isPostgres
+      ? query.whereRaw('?? = any(?)', [column, ids])
+      : query.whereRaw('?? in (select value from json_each(?))', [column, JSON.stringify(ids)]);
+  }
+
   /** Incidents with entities, roles, first reopen and first repeat link, in the order of `ids`. */
   private async load(ids: string[]): Promise<Array<AssignmentIncident & { tags: string[]; externalCause: boolean }>> {
     const records = new Map<string, AssignmentIncident & { tags: string[]; externalCause: boolean }>();
-    for (const part of chunks([...new Set(ids)])) {
-      const [incidents, entities, roles, reopens, repeats] = await Promise.all([
-        this.db('incidents')
-          .whereIn('id', part)
-          .select('id', 'title', 'severity', 'incident_type', 'tags', 'external_cause', 'declared_at', 'resolved_at'),
-        this.db('incident_entities')
-          .whereIn('incident_id', part)
-          .select('incident_id', 'entity_ref', 'owner_ref', 'system_ref')
-          .orderBy(['incident_id', 'entity_ref']),
-        this.db('incident_roles')
-          .whereIn('incident_id', part)
-          .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
-          .orderBy(['incident_id', 'assigned_at', 'id']),
-        // A reopen is a status change away from resolved; the first one counts.
-        this.db('timeline_events')
-          .whereIn('incident_id', part)
-          .where('type', 'status-change')
-          .where('body', 'like', '%"from":"resolved"%')
-          .groupBy('incident_id')
-          .select('incident_id')
-          .min({ at: 'occurred_at' }),
-        this.db('incident_repeats')
-          .whereIn('earlier_incident_id', part)
-          .groupBy('earlier_incident_id')
-          .select('earlier_incident_id')
-          .min({ at: 'linked_at' }),
-      ]);
-      for (const row of incidents) {
-        let tags: string[] = [];
-        try {
-          tags = JSON.parse(row.tags ?? '[]');
-        } catch {
-          tags = [];
-        }
-        records.set(row.id, {
-          id: row.id,
-          title: row.title,
-          severity: row.severity as Severity,
-          ...(row.incident_type ? { incidentType: row.incident_type } : {}),
-          declaredAt: toIso(row.declared_at),
-          ...(row.resolved_at ? { resolvedAt: toIso(row.resolved_at) } : {}),
-          entities: [],
-          roles: [],
-          tags,
-          externalCause: truthy(row.external_cause),
-        });
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const [incidents, entities, roles, reopens, repeats] = await Promise.all([
+      this.whereAmong(this.db('incidents'), 'id', unique).select(
+        'id',
+        'title',
+        'severity',
+        'incident_type',
+        'tags',
+        'external_cause',
+        'declared_at',
+        'resolved_at',
+      ),
+      this.whereAmong(this.db('incident_entities'), 'incident_id', unique)
+        .select('incident_id', 'entity_ref', 'owner_ref', 'system_ref')
+        .orderBy(['incident_id', 'entity_ref']),
+      this.whereAmong(this.db('incident_roles'), 'incident_id', unique)
+        .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
+        .orderBy(['incident_id', 'assigned_at', 'id']),
+      // A reopen is a status change away from resolved; the first one counts.
+      this.whereAmong(this.db('timeline_events'), 'incident_id', unique)
+        .where('type', 'status-change')
+        .where('body', 'like', '%"from":"resolved"%')
+        .groupBy('incident_id')
+        .select('incident_id')
+        .min({ at: 'occurred_at' }),
+      this.whereAmong(this.db('incident_repeats'), 'earlier_incident_id', unique)
+        .groupBy('earlier_incident_id')
+        .select('earlier_incident_id')
+        .min({ at: 'linked_at' }),
+    ]);
+    for (const row of incidents) {
+      let tags: string[] = [];
+      try {
+        tags = JSON.parse(row.tags ?? '[]');
+      } catch {
+        tags = [];
       }
-      for (const row of entities) {
-        records.get(row.incident_id)?.entities.push({
-          entityRef: row.entity_ref,
-          ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
-          ...(row.system_ref ? { systemRef: row.system_ref } : {}),
-        });
-      }
-      for (const row of roles) {
-        records.get(row.incident_id)?.roles.push({
-          role: row.role as IncidentRole,
-          userRef: row.user_ref,
-          assignedAt: toIso(row.assigned_at),
-          ...(row.released_at ? { releasedAt: toIso(row.released_at) } : {}),
-        });
-      }
-      for (const row of reopens as Array<{ incident_id: string; at: DbTimestamp }>) {
-        const record = records.get(row.incident_id);
-        if (record) record.reopenedAt = toIso(row.at);
-      }
-      for (const row of repeats as Array<{ earlier_incident_id: string; at: DbTimestamp }>) {
-        const record = records.get(row.earlier_incident_id);
-        if (record) record.repeatLinkedAt = toIso(row.at);
-      }
+      records.set(row.id, {
+        id: row.id,
+        title: row.title,
+        severity: row.severity as Severity,
+        ...(row.incident_type ? { incidentType: row.incident_type } : {}),
+        declaredAt: toIso(row.declared_at),
+        ...(row.resolved_at ? { resolvedAt: toIso(row.resolved_at) } : {}),
+        entities: [],
+        roles: [],
+        tags,
+        externalCause: truthy(row.external_cause),
+      });
+    }
+    for (const row of entities) {
+      records.get(row.incident_id)?.entities.push({
+        entityRef: row.entity_ref,
+        ...(row.owner_ref ? { ownerRef: row.owner_ref } : {}),
+        ...(row.system_ref ? { systemRef: row.system_ref } : {}),
+      });
+    }
+    for (const row of roles) {
+      records.get(row.incident_id)?.roles.push({
+        role: row.role as IncidentRole,
+        userRef: row.user_ref,
+        assignedAt: toIso(row.assigned_at),
+        ...(row.released_at ? { releasedAt: toIso(row.released_at) } : {}),
+      });
+    }
+    for (const row of reopens as Array<{ incident_id: string; at: DbTimestamp }>) {
+      const record = records.get(row.incident_id);
+      if (record) record.reopenedAt = toIso(row.at);
+    }
+    for (const row of repeats as Array<{ earlier_incident_id: string; at: DbTimestamp }>) {
+      const record = records.get(row.earlier_incident_id);
+      if (record) record.repeatLinkedAt = toIso(row.at);
     }
     return ids.filter(id => records.has(id)).map(id => records.get(id)!);
   }
@@ -134,48 +151,51 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     return this.load(ids);
   }
 
+  /**
+   * One query for the ids: per entity, per system and for the type, the
+   * `limit` most recent since `since` (each an index range read backwards:
+   * incident_entities_ref_idx, incident_entities_system_idx,
+   * incidents_type_declared_idx), merged, de-duplicated and cut to `limit`,
+   * the most recent first and then by id. Then one query per table to load them.
+   */
   async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
     const since = toDate(filter.since)!;
-    const found = new Map<string, number>();
-    const note = (rows: Array<{ id: string; declared_at: DbTimestamp }>) => {
-      for (const row of rows) found.set(row.id, Date.parse(toIso(row.declared_at)));
-    };
-    for (const part of chunks(filter.entityRefs)) {
-      // Served by incident_entities_ref_idx (entity_ref, declared_at, incident_id).
-      note(
-        await this.db('incident_entities')
-          .whereIn('entity_ref', part)
-          .where('declared_at', '>=', since)
-          .orderBy('declared_at', 'desc')
-          .limit(filter.limit)
-          .select({ id: 'incident_id', declared_at: 'declared_at' }),
-      );
-    }
-    for (const part of chunks(filter.systemRefs)) {
-      note(
-        await this.db('incident_entities')
-          .whereIn('system_ref', part)
-          .where('declared_at', '>=', since)
-          .orderBy('declared_at', 'desc')
-          .limit(filter.limit)
-          .select({ id: 'incident_id', declared_at: 'declared_at' }),
-      );
-    }
+    const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) =>
+      this.db
+        .select('*')
+        .from(
+          query
+            .where('declared_at', '>=', since)
+            .orderBy('declared_at', 'desc')
+            .limit(filter.limit)
+            .select({ id: idColumn, declared_at: 'declared_at' })
+            .as(alias),
+        );
+    const parts: Knex.QueryBuilder[] = [];
+    [...new Set(filter.entityRefs)].forEach((ref, i) =>
+      parts.push(recent(this.db('incident_entities').where('entity_ref', ref), 'incident_id', `e${i}`)),
+    );
+    [...new Set(filter.systemRefs)].forEach((ref, i) =>
+      parts.push(recent(this.db('incident_entities').where('system_ref', ref), 'incident_id', `s${i}`)),
+    );
     if (filter.incidentType) {
-      note(
-        await this.db('incidents')
-          .whereRaw('lower(incident_type) = ?', [filter.incidentType.toLocaleLowerCase('en-US')])
-          .where('declared_at', '>=', since)
-          .orderBy('declared_at', 'desc')
-          .limit(filter.limit)
-          .select('id', 'declared_at'),
+      parts.push(
+        recent(this.db('incidents').whereRaw('lower(incident_type) = ?', [filter.incidentType.toLocaleLowerCase('en-US')]), 'id', 't'),
       );
     }
-    const ids = [...found.entries()]
-      .sort(([a, at], [b, bt]) => bt - at || compareStrings(a, b))
-      .slice(0, filter.limit)
-      .map(([id]) => id);
-    return this.load(ids);
+    if (parts.length === 0) return [];
+    const [first, ...rest] = parts;
+    const merged = rest.length > 0 ? first.unionAll(rest) : first;
+    // Ids compared byte by byte, as JavaScript compares strings, whatever the database's collation.
+    const byId = this.isPostgres ? 'id collate "C"' : 'id';
+    const rows: Array<{ id: string; declared_at: DbTimestamp }> = await this.db
+      .from(merged.as('h'))
+      .groupBy('id')
+      .select('id')
+      .max({ declared_at: 'declared_at' })
+      .orderByRaw(`max(declared_at) desc, ${byId}`)
+      .limit(filter.limit);
+    return this.load(rows.map(row => row.id));
   }
 
   async listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>> {
@@ -188,19 +208,6 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     if (!incident) return undefined;
     const { externalCause: _external, ...rest } = incident;
     return rest;
-  }
-
-  async withResponderRecords(userRefs: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const part of chunks([...new Set(userRefs)])) {
-      const rows = await Promise.all(
-        ['incident_roles', 'responder_training', 'responder_suspensions'].map(table =>
-          this.db(table).whereIn('user_ref', part).distinct('user_ref').pluck('user_ref'),
-        ),
-      );
-      rows.flat().forEach(ref => found.add(ref));
-    }
-    return found;
   }
 
   async recordAcceptance(acceptance: SuggestionAcceptance): Promise<void> {

@@ -18,10 +18,10 @@ import {
   AssignmentUser,
   Incident,
   IncidentRole,
-  ReputationView,
   readAnnotationList,
   suggestAssignments,
 } from '@majorops/plugin-majorops-common';
+import type { ReputationSummaryReader } from '../reputation/ReputationSummaryReader';
 import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
 import type { SuggestionStore } from './SuggestionStore';
@@ -39,8 +39,6 @@ export interface SuggestionSettings {
   maxHistoryIncidents: number;
   /** At most this many open incidents are read for who is busy. */
   maxOpenIncidents: number;
-  /** Reputation computed for a person is reused for this many seconds. */
-  reputationCacheSeconds: number;
   /** IANA time zone of engagement patterns. */
   timeZone?: string;
 }
@@ -49,14 +47,13 @@ export const DEFAULT_SUGGESTION_SETTINGS: SuggestionSettings = {
   historyDays: 365,
   maxHistoryIncidents: 2000,
   maxOpenIncidents: 500,
-  reputationCacheSeconds: 60,
 };
 
 export interface SuggestionServiceOptions {
   store: SuggestionStore;
   catalog: CatalogService;
-  /** Reputation, level, badge, workload and the k-anonymous peer aggregates of one person. */
-  reputation: { reputationView(userRef: string, options: { includeComments: boolean }): Promise<ReputationView> };
+  /** Score, level, badge, workload and the k-anonymous peer aggregate of the people with a record. */
+  reputation: ReputationSummaryReader;
   /** Assigns a role as the signed-in user (`IncidentService.assignRole`). */
   assignRole(
     id: string,
@@ -106,8 +103,6 @@ const ENTITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.
 export class SuggestionService {
   private readonly now: () => string;
   private readonly settings: SuggestionSettings;
-  /** Per person: their reputation, or null when they had no record (no role, training or suspension). */
-  private readonly reputationCache = new Map<string, { at: number; value: AssignmentReputation | null }>();
 
   constructor(private readonly options: SuggestionServiceOptions) {
     this.now = options.now ?? (() => new Date().toISOString());
@@ -117,12 +112,48 @@ export class SuggestionService {
   // -------------------------------------------------------------------------
   // Loading the engine's input
 
-  private async loadUsers(credentials: BackstageCredentials, groupRef?: string): Promise<AssignmentUser[]> {
+  /** The members of a team (`relations.memberOf`). */
+  private async loadMembers(credentials: BackstageCredentials, groupRefs: string[]): Promise<AssignmentUser[]> {
+    if (groupRefs.length === 0) return [];
     const { items } = await this.options.catalog.getEntities(
-      { filter: groupRef ? { kind: 'user', 'relations.memberOf': groupRef } : { kind: 'user' }, fields: USER_FIELDS },
+      { filter: { kind: 'user', 'relations.memberOf': groupRefs }, fields: USER_FIELDS },
       { credentials },
     );
-    return items.map(userOf).sort((a, b) => compareStrings(a.userRef, b.userRef));
+    return items.map(userOf);
+  }
+
+  /** Users by ref; refs that are not users in the catalog are left out. */
+  private async loadUsersByRef(credentials: BackstageCredentials, userRefs: string[]): Promise<AssignmentUser[]> {
+    if (userRefs.length === 0) return [];
+    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: userRefs, fields: USER_FIELDS }, { credentials });
+    return items.filter((u): u is Entity => Boolean(u) && lower(u!.kind) === 'user').map(userOf);
+  }
+
+  /**
+   * The people who can matter for an incident (see {@link candidatesOf}),
+   * read from the catalog without listing every user: the members of the
+   * owning groups by `relations.memberOf`, and the owning users and the
+   * people engaged on a loaded incident by ref. Sorted by ref.
+   */
+  private async loadCandidates(
+    credentials: BackstageCredentials,
+    affected: Array<{ ownerRef?: string; systemRef?: string }>,
+    entities: ReadonlyMap<string, AssignmentEntity>,
+    incidents: AssignmentIncident[],
+  ): Promise<AssignmentUser[]> {
+    const { owners, engaged } = whoCanMatter(affected, entities, incidents);
+    const byRef = new Set(engaged);
+    const groups: string[] = [];
+    for (const owner of owners) (owner.startsWith('user:') ? byRef.add(owner) : groups.push(owner));
+    const [members, named] = await Promise.all([
+      this.loadMembers(credentials, groups.sort(compareStrings)),
+      this.loadUsersByRef(credentials, [...byRef].sort(compareStrings)),
+    ]);
+    const users = new Map<string, AssignmentUser>();
+    for (const user of [...members, ...named]) users.set(user.userRef, user);
+    const sorted = [...users.values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
+    // The same rule as over the whole catalog: only who owns, or is engaged, stays.
+    return candidatesOf(sorted, affected, entities, incidents);
   }
 
   /** The affected entities and their systems, with owners and annotations. */
@@ -152,45 +183,16 @@ export class SuggestionService {
     return { entities: [...entities.values()], incidentTypes: [...incidentTypes].sort(compareStrings) };
   }
 
-  /** One person's reputation as the engine reads it, from the reputation service (cached briefly). */
-  private cached(userRef: string, nowMs: number): { value: AssignmentReputation | null } | undefined {
-    const cached = this.reputationCache.get(userRef);
-    return cached && nowMs - cached.at < this.settings.reputationCacheSeconds * 1000 ? cached : undefined;
-  }
-
-  private async reputationOf(userRef: string, nowMs: number): Promise<AssignmentReputation> {
-    const cached = this.cached(userRef, nowMs)?.value;
-    if (cached) return cached;
-    const view = await this.options.reputation.reputationView(userRef, { includeComments: false });
-    // Only the k-anonymous aggregate of "primary contact on the next P1": the newest window shown.
-    const shown = view.peerFeedback.find(a => !a.suppressed);
-    const value: AssignmentReputation = {
-      userRef,
-      score: view.reputation.score,
-      level: { level: view.level.level, name: view.level.name, suspended: view.level.suspended },
-      badge: { holds: view.badge.holds },
-      workload: { weeks: view.workload.weeks, flaggedPeriods: view.workload.flaggedPeriods, totals: view.workload.totals },
-      ...(shown && !shown.suppressed ? { peerPreference: shown.averages.primaryContact } : {}),
-    };
-    this.reputationCache.set(userRef, { at: nowMs, value });
-    return value;
-  }
-
-  /**
-   * Reputation of the people among `users` with a record. Whether someone has
-   * one is asked of the store only when not cached and not already known from
-   * a role on a loaded incident (`engaged`).
-   */
-  private async loadReputation(users: AssignmentUser[], nowMs: number, engaged: ReadonlySet<string> = new Set()): Promise<AssignmentReputation[]> {
-    // People with no role, training or suspension on record have no level: the engine lists them as such.
-    const unknown = users.map(u => u.userRef).filter(ref => !engaged.has(ref) && !this.cached(ref, nowMs));
-    const responders = unknown.length > 0 ? await this.options.store.withResponderRecords(unknown) : new Set<string>();
-    for (const ref of unknown) if (!responders.has(ref)) this.reputationCache.set(ref, { at: nowMs, value: null });
-    const refs = users.map(u => u.userRef).filter(ref => engaged.has(ref) || responders.has(ref) || this.cached(ref, nowMs)?.value);
+  /** Reputation of the people among `users` with a record; the others have none, and no level. */
+  private async loadReputation(users: AssignmentUser[]): Promise<AssignmentReputation[]> {
+    if (users.length === 0) return [];
+    const summaries = await this.options.reputation.summariesOf(users.map(u => u.userRef));
     const out: AssignmentReputation[] = [];
-    const CONCURRENCY = 8;
-    for (let i = 0; i < refs.length; i += CONCURRENCY) {
-      out.push(...(await Promise.all(refs.slice(i, i + CONCURRENCY).map(ref => this.reputationOf(ref, nowMs)))));
+    for (const user of users) {
+      const summary = summaries.get(user.userRef);
+      if (!summary) continue;
+      const { computedAt: _computedAt, ...reputation } = summary;
+      out.push({ ...reputation, userRef: user.userRef });
     }
     return out;
   }
@@ -203,8 +205,8 @@ export class SuggestionService {
     options: { groupRef?: string } = {},
   ): Promise<AssignmentInput> {
     const nowMs = Date.parse(now);
-    const [users, { entities, incidentTypes }, open] = await Promise.all([
-      this.loadUsers(credentials, options.groupRef),
+    const [teamMembers, { entities, incidentTypes }, open] = await Promise.all([
+      options.groupRef ? this.loadMembers(credentials, [options.groupRef]) : Promise.resolve(undefined),
       this.loadEntities(target.entityRefs, credentials),
       this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
     ]);
@@ -230,11 +232,10 @@ export class SuggestionService {
     const incidents = new Map<string, AssignmentIncident>();
     for (const incident of [...history, ...open]) incidents.set(incident.id, incident);
     // For a team, all its members; otherwise only the people who can matter for this incident.
-    const candidates = options.groupRef ? users : candidatesOf(users, affected, byRef, incidents.values());
-    // A role on a loaded incident is a record: no need to ask the store for those people.
-    const engaged = new Set<string>();
-    for (const incident of incidents.values()) for (const role of incident.roles) engaged.add(role.userRef);
-    const reputation = await this.loadReputation(candidates, nowMs, engaged);
+    const candidates = teamMembers
+      ? teamMembers.sort((a, b) => compareStrings(a.userRef, b.userRef))
+      : await this.loadCandidates(credentials, affected, byRef, [...incidents.values()]);
+    const reputation = await this.loadReputation(candidates);
     const { entityRefs: _refs, recorded: _recorded, ...rest } = target;
     return {
       incident: { ...rest, ...(incidentType ? { incidentType } : {}), entities: affected },
@@ -323,7 +324,7 @@ export class SuggestionService {
       const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: extra, fields: USER_FIELDS }, { credentials });
       const users = found.items.filter((u): u is Entity => Boolean(u)).map(userOf);
       input.users.push(...users);
-      input.reputation.push(...(await this.loadReputation(users, Date.parse(now))));
+      input.reputation.push(...(await this.loadReputation(users)));
     }
     const suggestions = suggestAssignments(input, now, { ...this.options.config, topN: Math.max(1, input.users.length) });
     return { groupRef, items: this.present(suggestions, reader).incidentCommander };
@@ -402,6 +403,20 @@ export function candidatesOf(
   entities: ReadonlyMap<string, AssignmentEntity>,
   incidents: Iterable<AssignmentIncident>,
 ): AssignmentUser[] {
+  const { owners, engaged } = whoCanMatter(affected, entities, incidents);
+  return users.filter(u => engaged.has(u.userRef) || owners.has(u.userRef) || u.memberOf.some(g => owners.has(g)));
+}
+
+/**
+ * What {@link candidatesOf} keeps people by: the owners (groups or users) of
+ * the affected entities and of their systems, and the refs of everyone with a
+ * role on a loaded incident, all lower case.
+ */
+export function whoCanMatter(
+  affected: Array<{ ownerRef?: string; systemRef?: string }>,
+  entities: ReadonlyMap<string, AssignmentEntity>,
+  incidents: Iterable<AssignmentIncident>,
+): { owners: Set<string>; engaged: Set<string> } {
   const owners = new Set<string>();
   for (const e of affected) {
     if (e.ownerRef) owners.add(lower(e.ownerRef));
@@ -410,7 +425,7 @@ export function candidatesOf(
   }
   const engaged = new Set<string>();
   for (const incident of incidents) for (const role of incident.roles) engaged.add(lower(role.userRef));
-  return users.filter(u => engaged.has(u.userRef) || owners.has(u.userRef) || u.memberOf.some(g => owners.has(g)));
+  return { owners, engaged };
 }
 
 function userOf(user: Entity): AssignmentUser {

@@ -50,8 +50,6 @@ export interface SuggestionStore {
   listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>>;
   /** The incident as the engine's target, or undefined when it does not exist. */
   getIncident(id: string): Promise<(AssignmentIncident & { tags: string[] }) | undefined>;
-  /** Of these people, those with any record reputation is computed from (roles, training, suspensions). */
-  withResponderRecords(userRefs: string[]): Promise<Set<string>>;
 
   recordAcceptance(acceptance: SuggestionAcceptance): Promise<void>;
   /** Acceptances of incidents declared in [from, to). */

@@ -1,5 +1,5 @@
 import type { AssignmentIncident, AssignmentUser } from '@majorops/plugin-majorops-common';
-import { candidatesOf } from './SuggestionService';
+import { candidatesOf, whoCanMatter } from './SuggestionService';
 
 const user = (name: string, ...memberOf: string[]): AssignmentUser => ({ userRef: `user:default/${name}`, memberOf });
 const incident = (id: string, ...userRefs: string[]): AssignmentIncident => ({
@@ -38,5 +38,15 @@ describe('candidatesOf', () => {
 
   it('is empty for an incident nobody owns and nobody has history on', () => {
     expect(candidatesOf(users, [{}], entities, [])).toEqual([]);
+  });
+
+  it('names what the catalog is asked for: owners of the entities and their systems, and everyone engaged, in lower case', () => {
+    const { owners, engaged } = whoCanMatter(
+      [{ ownerRef: 'Group:default/Payments', systemRef: 'System:default/Shop' }, { ownerRef: 'User:default/Owns-Directly' }, {}],
+      entities,
+      [incident('past', 'User:default/Past-Commander', 'user:default/busy-elsewhere')],
+    );
+    expect([...owners].sort()).toEqual(['group:default/payments', 'group:default/platform', 'user:default/owns-directly']);
+    expect([...engaged].sort()).toEqual(['user:default/busy-elsewhere', 'user:default/past-commander']);
   });
 });

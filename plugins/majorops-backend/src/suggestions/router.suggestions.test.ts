@@ -17,6 +17,12 @@ const BO = 'user:default/bo';
 const CY = 'user:default/cy';
 const DEE = 'user:default/dee';
 const EVE = 'user:default/eve';
+/** Outside the owning teams: Fay gets history on checkout-api in one test, Gus never has any, Hal owns the kiosk himself. */
+const FAY = 'user:default/fay';
+const GUS = 'user:default/gus';
+const HAL = 'user:default/hal';
+const OTHER = 'group:default/other';
+const KIOSK = 'component:default/kiosk';
 const SRE = 'group:default/sre';
 const PLATFORM = 'group:default/platform';
 const CHECKOUT = 'component:default/checkout-api';
@@ -58,7 +64,6 @@ const config = {
         eligibility: { SEV1: allRoles, SEV2: allRoles, SEV3: allRoles, SEV4: allRoles },
       },
     },
-    suggestions: { reputationCacheSeconds: 0 },
   },
 };
 
@@ -74,8 +79,13 @@ const entities: Entity[] = [
   user('cy', PLATFORM),
   user('dee', SRE),
   user('eve', PLATFORM),
+  user('fay', OTHER),
+  user('gus', OTHER),
+  user('hal', OTHER),
   entity('Group', 'sre'),
   entity('Group', 'platform'),
+  entity('Group', 'other'),
+  entity('Component', 'kiosk', HAL),
   entity('System', 'shop', PLATFORM),
   {
     ...entity('Component', 'checkout-api', SRE, SHOP),
@@ -154,6 +164,31 @@ describe('majorops suggestions API', () => {
       expect(cy?.breakdown.ownership.reasons).toEqual([`Member of ${PLATFORM}, which owns ${SHOP}, the system of ${CHECKOUT}`]);
       // Ada, who declared it, and anyone without a record are not left out silently.
       expect(suggestions.explanation).toMatch(/not an assignment/);
+    });
+
+    it('considers people outside the owning teams only through a role on a loaded incident, and direct owners', async () => {
+      const listed = (suggestions: AssignmentSuggestions) => [
+        ...refs(suggestions.incidentCommander),
+        ...(suggestions.operationsChief ? [suggestions.operationsChief.userRef] : []),
+        ...suggestions.excluded.map(e => e.userRef),
+      ];
+      const before = await suggestionsFor(ADA);
+      expect(listed(before)).not.toContain(FAY);
+      expect(JSON.stringify(before)).not.toContain(GUS);
+      // Fay, of another team, commands two incidents on checkout-api: she now matters for the target.
+      for (let i = 0; i < 2; i++) await resolve((await declare(FAY, { severity: 'SEV2', entityRefs: [CHECKOUT] })).id, FAY);
+      const after = await suggestionsFor(ADA);
+      const postgres = after.experts.find(t => t.kind === 'tech' && t.value === 'postgres');
+      expect(postgres?.experts.find(e => e.userRef === FAY)?.reason).toMatch(/^2 past incidents involving postgres/);
+      expect(before.experts.flatMap(t => t.experts.map(e => e.userRef))).not.toContain(FAY);
+      expect(JSON.stringify(after)).not.toContain(GUS);
+      // Hal owns the kiosk himself: on a draft for it he is considered (and listed, having no record yet).
+      const draft = await request(server).post(`${API}/suggestions`).set('Authorization', as(ADA)).send({ severity: 'SEV2', entityRefs: [KIOSK] });
+      expect(draft.status).toBe(200);
+      const hal = (draft.body as AssignmentSuggestions).excluded.filter(e => e.userRef === HAL);
+      expect(hal.map(e => e.slot)).toEqual(['incident-commander', 'operations-chief']);
+      expect(hal[0].reasons.join(' ')).toMatch(/No level on record/);
+      expect(JSON.stringify(draft.body)).not.toContain(GUS);
     });
 
     it('never suggests a suspended responder, and says why', async () => {

@@ -50,7 +50,6 @@ export function readSuggestionConfig(
       historyDays: number('historyDays', n => n > 0, 'more than 0'),
       maxHistoryIncidents: number('maxHistoryIncidents', whole, 'a whole number of at least 1'),
       maxOpenIncidents: number('maxOpenIncidents', whole, 'a whole number of at least 1'),
-      reputationCacheSeconds: number('reputationCacheSeconds', n => n >= 0, 'a number of at least 0'),
       ...(timeZone ? { timeZone } : {}),
     },
   };
