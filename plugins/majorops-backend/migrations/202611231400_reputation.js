@@ -3,7 +3,9 @@
 /**
  * The Response Reputation Score: the ledger of score events (derived from
  * incidents, post-mortems, runbooks and peer feedback; recomputed
- * idempotently by `source_key`), training and certification records, the
+ * idempotently: by incident, by person and source, and by `source_key`; a
+ * full recompute writes a new generation beside the one readers see and
+ * switches in one step), training and certification records, the
  * history of suspensions (kept for audit, never overwritten) and the
  * watermarks of the incremental ledger update.
  *
@@ -12,7 +14,11 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('reputation_ledger', table => {
     table.comment('One score event: what one record says about one metric of one person');
-    table.string('id', 40).primary().notNullable().comment('derived from source_key');
+    table.bigIncrements('id');
+    table
+      .integer('generation')
+      .notNullable()
+      .comment('the build of the ledger the row belongs to; readers see only reputation_ledger_state.generation');
     table.string('user_ref', 255).notNullable();
     table.string('incident_id', 36).nullable().comment('absent for peacetime work and feedback windows');
     table.string('metric', 32).notNullable();
@@ -25,10 +31,19 @@ exports.up = async function up(knex) {
     table.string('source', 32).notNullable();
     table.string('source_key', 512).notNullable().comment('what the event was derived from; recomputation replaces by it');
     table.timestamp('computed_at', { useTz: true }).notNullable();
-    table.unique(['source_key'], { indexName: 'reputation_ledger_source_key_uq' });
     table.index(['user_ref', 'occurred_at'], 'reputation_ledger_user_idx');
     table.index(['incident_id'], 'reputation_ledger_incident_idx');
+    // Events without an incident are replaced by source key when they move between people.
+    table.index(['source_key'], 'reputation_ledger_person_source_idx', { predicate: knex.whereNull('incident_id') });
   });
+
+  await knex.schema.createTable('reputation_ledger_state', table => {
+    table.comment('Which build of the ledger readers see; a full recompute writes the next one and then switches');
+    table.string('id', 16).primary().notNullable();
+    table.integer('generation').notNullable();
+    table.timestamp('built_at', { useTz: true }).nullable();
+  });
+  await knex('reputation_ledger_state').insert({ id: 'ledger', generation: 1, built_at: null });
 
   await knex.schema.createTable('responder_training', table => {
     table.comment('Training and certification records, as recorded by a responder manager');
@@ -70,5 +85,6 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable('reputation_watermarks');
   await knex.schema.dropTable('responder_suspensions');
   await knex.schema.dropTable('responder_training');
+  await knex.schema.dropTable('reputation_ledger_state');
   await knex.schema.dropTable('reputation_ledger');
 };

@@ -8,7 +8,8 @@ import type {
   Severity,
   TrainingRecordView,
 } from '@majorops/plugin-majorops-common';
-import { createHash, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { decodeTimeCursor, keysetPage } from '../database/cursor';
 import { DbTimestamp, toIso } from '../database/tables';
@@ -25,9 +26,16 @@ import {
 /** Timeline types the model reads in full; for the rest only each person's first entry counts. */
 const FACT_EVENT_TYPES = ['declared', 'status-update', 'escalation', 'severity-change', 'status-change'];
 const CHUNK = 500;
+const LEDGER_STATE_ID = 'ledger';
+/** Rows per INSERT … SELECT FROM unnest(…) on PostgreSQL. */
+const PG_INSERT_ROWS = 5000;
+/** Rows per INSERT on SQLite: 13 columns stay under its limit of bound variables. */
+const SQLITE_INSERT_ROWS = 400;
 
 interface DbLedgerRow {
-  id: string;
+  /** bigint: a string on PostgreSQL, a number on SQLite. */
+  id: string | number;
+  generation: number;
   user_ref: string;
   incident_id: string | null;
   metric: string;
@@ -65,9 +73,8 @@ function truthy(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't';
 }
 
-/** The row id of a ledger event: derived from its source key, so a recomputation writes the same ids. */
-export function ledgerEventId(sourceKey: string): string {
-  return createHash('sha1').update(sourceKey).digest('hex');
+function isPostgres(db: Knex): boolean {
+  return String(db.client.config.client).includes('pg');
 }
 
 function toLedgerEvent(row: DbLedgerRow): LedgerEvent {
@@ -320,10 +327,53 @@ export class DatabaseReputationStore implements ReputationStore {
     return { incidentIds: [...incidentIds].sort(), knowledgeUserRefs: [...users].sort() };
   }
 
-  private rows(events: KeyedLedgerEvent[], computedAt: string) {
+  /** The generation readers see, as a subquery, so that a read stays one statement. */
+  private visible(db: Knex | Knex.Transaction = this.db) {
+    return db('reputation_ledger_state').where({ id: LEDGER_STATE_ID }).select('generation');
+  }
+
+  private async visibleGeneration(db: Knex | Knex.Transaction = this.db): Promise<number> {
+    const row = await this.visible(db).first();
+    if (!row) throw new Error('reputation_ledger_state has no ledger row; run the MajorOps migrations');
+    return Number(row.generation);
+  }
+
+  /**
+   * Inserts ledger rows. On PostgreSQL one statement per few thousand rows,
+   * the columns passed as arrays and unnested, which is several times faster
+   * than a multi-row VALUES list; elsewhere knex's batched inserts.
+   */
+  private async insertRows(db: Knex | Knex.Transaction, generation: number, events: KeyedLedgerEvent[], computedAt: string) {
+    if (events.length === 0) return;
+    if (isPostgres(this.db)) {
+      for (const part of chunks(events, PG_INSERT_ROWS)) {
+        await db.raw(
+          `INSERT INTO reputation_ledger
+             (generation, computed_at, user_ref, incident_id, metric, value, weight, severity, external_cause, occurred_at, reason, source, source_key)
+           SELECT ?::integer, ?::timestamptz, t.*
+           FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::text[], ?::boolean[], ?::timestamptz[], ?::text[], ?::text[], ?::text[]) AS t`,
+          [
+            generation,
+            computedAt,
+            part.map(e => e.userRef),
+            part.map(e => e.incidentId ?? null),
+            part.map(e => e.metric),
+            part.map(e => e.value),
+            part.map(e => e.weight ?? 1),
+            part.map(e => e.severity ?? null),
+            part.map(e => e.externalCause),
+            part.map(e => e.occurredAt),
+            part.map(e => e.reason),
+            part.map(e => e.source),
+            part.map(e => e.sourceKey),
+          ] as unknown as Knex.ValueDict,
+        );
+      }
+      return;
+    }
     const at = new Date(computedAt);
-    return events.map(e => ({
-      id: ledgerEventId(e.sourceKey),
+    const rows = events.map(e => ({
+      generation,
       user_ref: e.userRef,
       incident_id: e.incidentId ?? null,
       metric: e.metric,
@@ -337,37 +387,55 @@ export class DatabaseReputationStore implements ReputationStore {
       source_key: e.sourceKey,
       computed_at: at,
     }));
-  }
-
-  private async insert(tx: Knex.Transaction, events: KeyedLedgerEvent[], computedAt: string) {
-    const rows = this.rows(events, computedAt);
-    // Keys written by this call replace whatever held them before (e.g. an event that moved between people).
-    for (const part of chunks(rows.map(r => r.source_key))) await tx('reputation_ledger').whereIn('source_key', part).delete();
-    for (const part of chunks(rows, 400)) await tx('reputation_ledger').insert(part);
+    for (const part of chunks(rows, SQLITE_INSERT_ROWS)) await db('reputation_ledger').insert(part);
   }
 
   async replaceIncidentEvents(incidentIds: string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
     await this.db.transaction(async tx => {
-      for (const part of chunks(incidentIds)) await tx('reputation_ledger').whereIn('incident_id', part).delete();
-      await this.insert(tx, events, computedAt);
+      const generation = await this.visibleGeneration(tx);
+      for (const part of chunks(incidentIds)) {
+        await tx('reputation_ledger').where({ generation }).whereIn('incident_id', part).delete();
+      }
+      await this.insertRows(tx, generation, events, computedAt);
     });
   }
 
   async replaceUserEvents(userRefs: string[], sources: readonly string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
     await this.db.transaction(async tx => {
+      const generation = await this.visibleGeneration(tx);
       for (const part of chunks(userRefs)) {
-        await tx('reputation_ledger').whereIn('user_ref', part).whereNull('incident_id').whereIn('source', [...sources]).delete();
+        await tx('reputation_ledger').where({ generation }).whereIn('user_ref', part).whereNull('incident_id').whereIn('source', [...sources]).delete();
       }
-      await this.insert(tx, events, computedAt);
+      // A key written here replaces whatever held it before (e.g. a post-mortem whose author changed).
+      const keys = events.filter(e => e.incidentId === undefined).map(e => e.sourceKey);
+      for (const part of chunks(keys)) {
+        await tx('reputation_ledger').where({ generation }).whereNull('incident_id').whereIn('source_key', part).delete();
+      }
+      await this.insertRows(tx, generation, events, computedAt);
     });
   }
 
-  async deleteComputedBefore(computedAt: string): Promise<number> {
-    return this.db('reputation_ledger').where('computed_at', '<', new Date(computedAt)).delete();
+  async beginRebuild(): Promise<number> {
+    const visible = await this.visibleGeneration();
+    // Rows of a rebuild that never finished (the instance stopped half-way) are not seen by anyone.
+    await this.db('reputation_ledger').where('generation', '>', visible).delete();
+    return visible + 1;
+  }
+
+  async appendEvents(generation: number, events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
+    await this.insertRows(this.db, generation, events, computedAt);
+  }
+
+  async finishRebuild(generation: number, builtAt: string): Promise<void> {
+    await this.db('reputation_ledger_state').where({ id: LEDGER_STATE_ID }).update({ generation, built_at: new Date(builtAt) });
+    await this.db('reputation_ledger').where('generation', '<', generation).delete();
   }
 
   async listEvents(userRef: string): Promise<LedgerEvent[]> {
-    const rows: DbLedgerRow[] = await this.db('reputation_ledger').where({ user_ref: userRef }).orderBy(['occurred_at', 'id']);
+    const rows: DbLedgerRow[] = await this.db('reputation_ledger')
+      .where({ user_ref: userRef })
+      .where('generation', this.visible())
+      .orderBy(['occurred_at', 'id']);
     return rows.map(toLedgerEvent);
   }
 
@@ -375,6 +443,7 @@ export class DatabaseReputationStore implements ReputationStore {
     const query = this.db('reputation_ledger as l')
       .leftJoin('incidents as i', 'i.id', 'l.incident_id')
       .where('l.user_ref', userRef)
+      .where('l.generation', this.visible())
       .select('l.*', 'i.title as incident_title')
       .orderBy([
         { column: 'l.occurred_at', order: 'desc' },
@@ -382,25 +451,31 @@ export class DatabaseReputationStore implements ReputationStore {
       ])
       .limit(page.limit + 1);
     if (page.cursor) {
-      const { at, id } = decodeTimeCursor(page.cursor);
+      const { at, id: idText } = decodeTimeCursor(page.cursor);
+      const id = Number(idText);
+      if (!Number.isSafeInteger(id)) throw new InputError('cursor is not valid; pass back the nextCursor of a previous page');
       query.where(q => q.where('l.occurred_at', '<', at).orWhere(q2 => q2.where('l.occurred_at', '=', at).andWhere('l.id', '<', id)));
     }
     const rows: DbLedgerRow[] = await query;
     return keysetPage(
       rows,
       page.limit,
-      part => part.map(row => ({ id: row.id, ...toLedgerEvent(row), ...(row.incident_title ? { incidentTitle: row.incident_title } : {}) })),
+      part => part.map(row => ({ id: String(row.id), ...toLedgerEvent(row), ...(row.incident_title ? { incidentTitle: row.incident_title } : {}) })),
       last => [last.occurredAt, last.id],
     );
   }
 
   async dumpLedger(): Promise<KeyedLedgerEvent[]> {
-    const rows: DbLedgerRow[] = await this.db('reputation_ledger').orderBy('source_key');
+    const rows: DbLedgerRow[] = await this.db('reputation_ledger').where('generation', this.visible()).orderBy('source_key');
     return rows.map(row => ({ ...toLedgerEvent(row), sourceKey: row.source_key }));
   }
 
   async ledgerUpdatedAt(userRef: string): Promise<string | undefined> {
-    const row = await this.db('reputation_ledger').where({ user_ref: userRef }).max({ at: 'computed_at' }).first();
+    const row = await this.db('reputation_ledger')
+      .where({ user_ref: userRef })
+      .where('generation', this.visible())
+      .max({ at: 'computed_at' })
+      .first();
     return row?.at === null || row?.at === undefined ? undefined : toIso(row.at as DbTimestamp);
   }
 

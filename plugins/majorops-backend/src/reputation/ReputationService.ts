@@ -91,8 +91,14 @@ export class ReputationService implements ReputationSummaryReader {
   // -------------------------------------------------------------------------
   // The ledger
 
-  /** Derives and writes the events of these incidents; returns the people they concern. */
-  private async recomputeIncidents(ids: string[], computedAt: string): Promise<{ people: Set<string>; events: number }> {
+  /**
+   * Derives the events of these incidents and hands them to `write` batch by
+   * batch; returns the people they concern.
+   */
+  private async deriveIncidents(
+    ids: string[],
+    write: (batch: string[], events: KeyedLedgerEvent[]) => Promise<void>,
+  ): Promise<{ people: Set<string>; events: number }> {
     const people = new Set<string>();
     let count = 0;
     for (let i = 0; i < ids.length; i += INCIDENT_BATCH) {
@@ -107,14 +113,18 @@ export class ReputationService implements ReputationSummaryReader {
           }
         }
       }
-      await this.options.store.replaceIncidentEvents(batch, events, computedAt);
+      await write(batch, events);
       count += events.length;
     }
     return { people, events: count };
   }
 
-  /** Derives and writes the peacetime work and peer feedback events of these people. */
-  private async recomputePeople(userRefs: string[], computedAt: string): Promise<number> {
+  /** Derives the peacetime work and peer feedback events of these people and hands them to `write`. */
+  private async derivePeople(
+    userRefs: string[],
+    computedAt: string,
+    write: (batch: string[], events: KeyedLedgerEvent[]) => Promise<void>,
+  ): Promise<number> {
     let count = 0;
     const { config, peerFeedback } = this.options;
     for (let i = 0; i < userRefs.length; i += USER_BATCH) {
@@ -135,7 +145,7 @@ export class ReputationService implements ReputationSummaryReader {
           }
         }
       }
-      await this.options.store.replaceUserEvents(batch, PERSON_SOURCES, events, computedAt);
+      await write(batch, events);
       count += events.length;
     }
     return count;
@@ -143,28 +153,32 @@ export class ReputationService implements ReputationSummaryReader {
 
   /**
    * Rebuilds the whole ledger from the records. Deterministic: the same
-   * records give the same ledger. Rows nothing derives any more are removed
-   * at the end; the watermark moves to the start of the run.
+   * records give the same ledger. The new ledger is written beside the one
+   * readers see and replaces it in one step at the end, so nobody reads a
+   * half-built ledger; the watermark moves to the start of the run.
    */
   async recomputeAll(): Promise<LedgerRunResult> {
+    const { store } = this.options;
     const computedAt = this.now();
+    const generation = await store.beginRebuild();
+    const append = (_batch: string[], events: KeyedLedgerEvent[]) => store.appendEvents(generation, events, computedAt);
     const people = new Set<string>();
     let incidents = 0;
     let events = 0;
     let after: string | undefined;
     for (;;) {
-      const ids = await this.options.store.listIncidentIds(after, INCIDENT_BATCH * 4);
+      const ids = await store.listIncidentIds(after, INCIDENT_BATCH * 4);
       if (ids.length === 0) break;
-      const result = await this.recomputeIncidents(ids, computedAt);
+      const result = await this.deriveIncidents(ids, append);
       result.people.forEach(p => people.add(p));
       incidents += ids.length;
       events += result.events;
       after = ids[ids.length - 1];
     }
-    for (const userRef of await this.options.store.listKnowledgeUserRefs()) people.add(userRef);
-    events += await this.recomputePeople([...people].sort(), computedAt);
-    await this.options.store.deleteComputedBefore(computedAt);
-    await this.options.store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));
+    for (const userRef of await store.listKnowledgeUserRefs()) people.add(userRef);
+    events += await this.derivePeople([...people].sort(), computedAt, append);
+    await store.finishRebuild(generation, computedAt);
+    await store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));
     return { incidents, people: people.size, events };
   }
 
@@ -180,10 +194,15 @@ export class ReputationService implements ReputationSummaryReader {
     if (!watermark) return this.recomputeAll();
     const computedAt = this.now();
     const changes = await this.options.store.changedSince(new Date(watermark.getTime() - WATERMARK_OVERLAP_MS));
-    const result = await this.recomputeIncidents(changes.incidentIds, computedAt);
+    const { store } = this.options;
+    const result = await this.deriveIncidents(changes.incidentIds, (batch, events) =>
+      store.replaceIncidentEvents(batch, events, computedAt),
+    );
     const people = new Set(changes.knowledgeUserRefs);
     if (this.options.peerFeedback) result.people.forEach(p => people.add(p));
-    const personEvents = await this.recomputePeople([...people].sort(), computedAt);
+    const personEvents = await this.derivePeople([...people].sort(), computedAt, (batch, events) =>
+      store.replaceUserEvents(batch, PERSON_SOURCES, events, computedAt),
+    );
     await this.options.store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));
     return {
       incidents: changes.incidentIds.length,

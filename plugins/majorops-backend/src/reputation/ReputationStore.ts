@@ -83,12 +83,24 @@ export interface ReputationStore {
   /** Incidents and people whose records changed at or after `since`. */
   changedSince(since: Date): Promise<ReputationChanges>;
 
-  /** Replaces every event of these incidents by `events`, in one transaction. */
+  /** Replaces every event of these incidents in the ledger readers see, in one transaction. */
   replaceIncidentEvents(incidentIds: string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
-  /** Replaces the events of these people from the given sources (events without an incident), in one transaction. */
+  /**
+   * Replaces the events of these people from the given sources (events
+   * without an incident) in the ledger readers see, in one transaction; an
+   * event written here under a source key another person held moves to its new owner.
+   */
   replaceUserEvents(userRefs: string[], sources: readonly string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
-  /** Removes what a full recompute at `computedAt` did not write again. */
-  deleteComputedBefore(computedAt: string): Promise<number>;
+
+  /**
+   * Starts a full rebuild: removes what an interrupted rebuild left and
+   * returns the generation to write, which readers do not see yet.
+   */
+  beginRebuild(): Promise<number>;
+  /** Appends events to a generation being rebuilt (no replacement: the generation starts empty). */
+  appendEvents(generation: number, events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
+  /** Makes a rebuilt generation the one readers see, in one step, then removes the older rows. */
+  finishRebuild(generation: number, builtAt: string): Promise<void>;
 
   listEvents(userRef: string): Promise<LedgerEvent[]>;
   listLedger(userRef: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;

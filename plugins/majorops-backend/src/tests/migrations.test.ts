@@ -21,6 +21,7 @@ const TABLES = [
   'incident_repeats',
   'incident_runbooks',
   'reputation_ledger',
+  'reputation_ledger_state',
   'responder_training',
   'responder_suspensions',
   'reputation_watermarks',
@@ -557,14 +558,15 @@ describe('migrations', () => {
     },
   );
   it.each(databases.eachSupportedId())(
-    'keeps one ledger row per source key, and takes the reputation migration down and up again on %p',
+    'starts the ledger at generation 1, numbers its rows, and takes the reputation migration down and up again on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const config = { directory: MIGRATIONS_DIRECTORY };
       await knex.migrate.latest(config);
       const now = new Date('2026-11-01T10:00:00.000Z');
+      expect(await knex('reputation_ledger_state').select('id', 'generation')).toEqual([{ id: 'ledger', generation: 1 }]);
       const row = {
-        id: 'e-1',
+        generation: 1,
         user_ref: 'user:default/a',
         incident_id: 'i-1',
         metric: 'responseSpeed',
@@ -579,15 +581,19 @@ describe('migrations', () => {
         computed_at: now,
       };
       await knex('reputation_ledger').insert(row);
-      const twin = await knex('reputation_ledger')
-        .insert({ ...row, id: 'e-2' })
+      await knex('reputation_ledger').insert({ ...row, generation: 2 });
+      const ids = (await knex('reputation_ledger').orderBy('id').pluck('id')).map(Number);
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBeGreaterThan(ids[0]);
+      const missing = await knex('reputation_ledger')
+        .insert({ ...row, generation: null })
         .then(
           () => undefined,
           (error: Error) => error,
         );
-      expect(twin?.message).toMatch(/unique|duplicate/i);
+      expect(missing?.message).toMatch(/null/i);
       expect(await indexesOf(knex, 'reputation_ledger')).toEqual(
-        expect.arrayContaining(['reputation_ledger_user_idx', 'reputation_ledger_incident_idx']),
+        expect.arrayContaining(['reputation_ledger_user_idx', 'reputation_ledger_incident_idx', 'reputation_ledger_person_source_idx']),
       );
       await knex('responder_suspensions').insert({
         id: 's-1',
@@ -601,12 +607,13 @@ describe('migrations', () => {
       expect(suspension).toMatchObject({ lifted_by: null, lifted_at: null, lift_note: null });
 
       await downTo(knex, config, '202611231300_entity_metric_columns.js');
-      for (const table of ['reputation_ledger', 'responder_training', 'responder_suspensions', 'reputation_watermarks']) {
+      for (const table of ['reputation_ledger', 'reputation_ledger_state', 'responder_training', 'responder_suspensions', 'reputation_watermarks']) {
         expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({ table, exists: false });
       }
       expect(await knex.schema.hasTable('incidents')).toBe(true);
       await knex.migrate.latest(config);
       expect(await knex('reputation_ledger')).toHaveLength(0);
+      expect(await knex('reputation_ledger_state').pluck('generation')).toEqual([1]);
       await knex.destroy();
     },
   );
