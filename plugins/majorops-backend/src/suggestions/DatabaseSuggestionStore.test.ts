@@ -8,6 +8,7 @@ jest.setTimeout(180_000);
 const MIGRATION = '202611240200_suggestion_indexes.js';
 const TYPE_INDEX = 'incidents_type_declared_idx';
 const SYSTEM_INDEX = 'incident_entities_system_idx';
+const OPEN_INDEX = 'incidents_open_idx';
 
 const CHECKOUT = 'component:default/checkout';
 const PAYMENTS = 'component:default/payments';
@@ -178,8 +179,8 @@ describe('DatabaseSuggestionStore', () => {
       expect(await store.getIncident('nope')).toBeUndefined();
     });
 
-    it('reads the type and the system through their indexes, which the migration adds and removes', async () => {
-      expect(await indexesOf(knex, 'incidents')).toContain(TYPE_INDEX);
+    it('reads the type, the system and the open incidents through their indexes, which the migration adds and removes', async () => {
+      expect(await indexesOf(knex, 'incidents')).toEqual(expect.arrayContaining([TYPE_INDEX, OPEN_INDEX]));
       expect(await indexesOf(knex, 'incident_entities')).toContain(SYSTEM_INDEX);
       const byType = knex('incidents')
         .whereRaw('lower(incident_type) = ?', ['database'])
@@ -195,10 +196,13 @@ describe('DatabaseSuggestionStore', () => {
         .limit(10)
         .select('incident_id');
       expect(await planOf(knex, bySystem)).toContain(SYSTEM_INDEX);
+      const open = knex('incidents').whereNull('resolved_at').orderBy([{ column: 'declared_at', order: 'desc' }, 'id']).limit(10).select('id');
+      expect(await planOf(knex, open)).toContain(OPEN_INDEX);
 
       const config = { directory: MIGRATIONS_DIRECTORY };
       await knex.migrate.down({ ...config, name: MIGRATION });
       expect(await indexesOf(knex, 'incidents')).not.toContain(TYPE_INDEX);
+      expect(await indexesOf(knex, 'incidents')).not.toContain(OPEN_INDEX);
       expect(await indexesOf(knex, 'incident_entities')).not.toContain(SYSTEM_INDEX);
       // The reads do not depend on the indexes, only their cost does.
       expect((await history({ systemRefs: [SHOP], incidentType: 'database' })).map(i => i.id)).toEqual([
@@ -209,7 +213,7 @@ describe('DatabaseSuggestionStore', () => {
         'a-entity',
       ]);
       await knex.migrate.up({ ...config, name: MIGRATION });
-      expect(await indexesOf(knex, 'incidents')).toContain(TYPE_INDEX);
+      expect(await indexesOf(knex, 'incidents')).toEqual(expect.arrayContaining([TYPE_INDEX, OPEN_INDEX]));
       expect(await indexesOf(knex, 'incident_entities')).toContain(SYSTEM_INDEX);
     });
   });

@@ -21,14 +21,15 @@ import {
   readAnnotationList,
   suggestAssignments,
 } from '@majorops/plugin-majorops-common';
-import type { ReputationSummaryReader } from '../reputation/ReputationSummaryReader';
+import type { ReputationSummary, ReputationSummaryReader } from '../reputation/ReputationSummaryReader';
 import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
 import type { SuggestionStore } from './SuggestionStore';
 import { redactSuggestions } from './redactSuggestions';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+// Locale-independent: the same as toLocaleLowerCase('en-US') for every string, and faster.
+const lower = (ref: string) => ref.toLowerCase();
 const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The settings under `majorops.suggestions`. */
@@ -90,7 +91,7 @@ export interface SuggestionMetrics {
   explanation: string;
 }
 
-const USER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'spec.profile.displayName', 'spec.memberOf', 'relations'];
+const USER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'spec.profile.displayName', 'relations'];
 const ENTITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'relations'];
 
 /**
@@ -131,29 +132,36 @@ export class SuggestionService {
 
   /**
    * The people who can matter for an incident (see {@link candidatesOf}),
-   * read from the catalog without listing every user: the members of the
-   * owning groups by `relations.memberOf`, and the owning users and the
-   * people engaged on a loaded incident by ref. Sorted by ref.
+   * read from the catalog without listing every user: `members` are those of
+   * the owning groups (read by `relations.memberOf` while the history loads);
+   * the owning users and the people engaged on a loaded incident are read by
+   * ref here. Their reputation is asked for at the same time, and kept for
+   * those who turn out to be candidates. Sorted by ref.
    */
   private async loadCandidates(
     credentials: BackstageCredentials,
     affected: Array<{ ownerRef?: string; systemRef?: string }>,
     entities: ReadonlyMap<string, AssignmentEntity>,
     incidents: AssignmentIncident[],
-  ): Promise<AssignmentUser[]> {
+    members: AssignmentUser[],
+  ): Promise<{ candidates: AssignmentUser[]; reputation: AssignmentReputation[] }> {
     const { owners, engaged } = whoCanMatter(affected, entities, incidents);
     const byRef = new Set(engaged);
-    const groups: string[] = [];
-    for (const owner of owners) (owner.startsWith('user:') ? byRef.add(owner) : groups.push(owner));
-    const [members, named] = await Promise.all([
-      this.loadMembers(credentials, groups.sort(compareStrings)),
-      this.loadUsersByRef(credentials, [...byRef].sort(compareStrings)),
+    for (const owner of owners) if (owner.startsWith('user:')) byRef.add(owner);
+    const memberRefs = members.map(u => u.userRef);
+    // Members of the owning teams are read already.
+    for (const ref of memberRefs) byRef.delete(ref);
+    const refs = [...byRef].sort(compareStrings);
+    const [named, summaries] = await Promise.all([
+      this.loadUsersByRef(credentials, refs),
+      this.readSummaries([...memberRefs, ...refs]),
     ]);
     const users = new Map<string, AssignmentUser>();
     for (const user of [...members, ...named]) users.set(user.userRef, user);
     const sorted = [...users.values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
     // The same rule as over the whole catalog: only who owns, or is engaged, stays.
-    return candidatesOf(sorted, affected, entities, incidents);
+    const candidates = candidatesOf(sorted, affected, entities, incidents);
+    return { candidates, reputation: reputationOf(candidates, summaries) };
   }
 
   /** The affected entities and their systems, with owners and annotations. */
@@ -183,18 +191,13 @@ export class SuggestionService {
     return { entities: [...entities.values()], incidentTypes: [...incidentTypes].sort(compareStrings) };
   }
 
+  private async readSummaries(userRefs: string[]): Promise<Map<string, ReputationSummary>> {
+    return userRefs.length === 0 ? new Map() : this.options.reputation.summariesOf(userRefs);
+  }
+
   /** Reputation of the people among `users` with a record; the others have none, and no level. */
   private async loadReputation(users: AssignmentUser[]): Promise<AssignmentReputation[]> {
-    if (users.length === 0) return [];
-    const summaries = await this.options.reputation.summariesOf(users.map(u => u.userRef));
-    const out: AssignmentReputation[] = [];
-    for (const user of users) {
-      const summary = summaries.get(user.userRef);
-      if (!summary) continue;
-      const { computedAt: _computedAt, ...reputation } = summary;
-      out.push({ ...reputation, userRef: user.userRef });
-    }
-    return out;
+    return reputationOf(users, await this.readSummaries(users.map(u => u.userRef)));
   }
 
   /** The engine's input for a target, loaded with the caller's catalog credentials. */
@@ -222,20 +225,29 @@ export class SuggestionService {
     // Without a type of its own, an incident takes the type its entities declare when they agree on one.
     const incidentType = target.incidentType ?? (incidentTypes.length === 1 ? incidentTypes[0] : undefined);
     const systemRefs = [...new Set(affected.map(e => e.systemRef).filter((s): s is string => Boolean(s)))];
-    const history = await this.options.store.listHistory({
-      entityRefs: affected.map(e => e.entityRef),
-      systemRefs,
-      incidentType,
-      since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
-      limit: this.settings.maxHistoryIncidents,
-    });
+    // The owning teams are known from the entities: their members are read while the history loads.
+    const owningGroups = [...whoCanMatter(affected, byRef, []).owners].filter(ref => !ref.startsWith('user:')).sort(compareStrings);
+    const [members, history] = await Promise.all([
+      teamMembers ? Promise.resolve([]) : this.loadMembers(credentials, owningGroups),
+      this.options.store.listHistory({
+        entityRefs: affected.map(e => e.entityRef),
+        systemRefs,
+        incidentType,
+        since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
+        limit: this.settings.maxHistoryIncidents,
+      }),
+    ]);
     const incidents = new Map<string, AssignmentIncident>();
     for (const incident of [...history, ...open]) incidents.set(incident.id, incident);
     // For a team, all its members; otherwise only the people who can matter for this incident.
-    const candidates = teamMembers
-      ? teamMembers.sort((a, b) => compareStrings(a.userRef, b.userRef))
-      : await this.loadCandidates(credentials, affected, byRef, [...incidents.values()]);
-    const reputation = await this.loadReputation(candidates);
+    let candidates: AssignmentUser[];
+    let reputation: AssignmentReputation[];
+    if (teamMembers) {
+      candidates = teamMembers.sort((a, b) => compareStrings(a.userRef, b.userRef));
+      reputation = await this.loadReputation(candidates);
+    } else {
+      ({ candidates, reputation } = await this.loadCandidates(credentials, affected, byRef, [...incidents.values()], members));
+    }
     const { entityRefs: _refs, recorded: _recorded, ...rest } = target;
     return {
       incident: { ...rest, ...(incidentType ? { incidentType } : {}), entities: affected },
@@ -426,6 +438,18 @@ export function whoCanMatter(
   const engaged = new Set<string>();
   for (const incident of incidents) for (const role of incident.roles) engaged.add(lower(role.userRef));
   return { owners, engaged };
+}
+
+/** The engine's reputation of each of `users` with a summary, in their order. */
+function reputationOf(users: AssignmentUser[], summaries: ReadonlyMap<string, ReputationSummary>): AssignmentReputation[] {
+  const out: AssignmentReputation[] = [];
+  for (const user of users) {
+    const summary = summaries.get(user.userRef);
+    if (!summary) continue;
+    const { computedAt: _computedAt, ...reputation } = summary;
+    out.push({ ...reputation, userRef: user.userRef });
+  }
+  return out;
 }
 
 function userOf(user: Entity): AssignmentUser {

@@ -9,7 +9,8 @@ import {
   AssignmentConfig,
   DEFAULT_ASSIGNMENT_CONFIG,
 } from './config';
-import { engagementPattern } from './timeOfDay';
+import { engagementPatternOfInstants } from './timeOfDay';
+import { readTimestamp } from './timestamps';
 import type {
   AssignmentCandidate,
   AssignmentEntity,
@@ -96,7 +97,7 @@ function knownAt(
   entities: Map<string, AssignmentEntity>,
 ): KnownIncident | undefined {
   const at = (value: string | undefined, field: string) =>
-    value === undefined ? undefined : parseIsoTimestamp(value, `incidents[${index}].${field}`);
+    value === undefined ? undefined : readTimestamp(value, `incidents[${index}].${field}`);
   const declared = at(incident.declaredAt, 'declaredAt')!;
   if (declared > nowMs) return undefined;
   const resolvedAt = at(incident.resolvedAt, 'resolvedAt');
@@ -490,12 +491,13 @@ export function suggestAssignments(
   const engagementsOf = engagementsByUserOf(past, config);
 
   const busyByUser = new Map<string, string[]>();
-  const engagementsByUser = new Map<string, string[]>();
+  /** When each person took a role, in milliseconds. */
+  const engagementsByUser = new Map<string, number[]>();
   for (const known of history) {
     for (const span of known.roles) {
-      const list = engagementsByUser.get(span.userRef) ?? [];
-      list.push(new Date(span.assigned).toISOString());
-      engagementsByUser.set(span.userRef, list);
+      const list = engagementsByUser.get(span.userRef);
+      if (list) list.push(span.assigned);
+      else engagementsByUser.set(span.userRef, [span.assigned]);
       if (known.open && span.held && (span.role === 'incident-commander' || span.role === 'operations-chief')) {
         const reasons = busyByUser.get(span.userRef) ?? [];
         const doing = span.role === 'incident-commander' ? 'commanding' : 'running operations on';
@@ -508,13 +510,13 @@ export function suggestAssignments(
 
   const w = config.weights;
   // Without engagements the pattern depends on the time zone only.
-  const patternWithout = new Map<string, ReturnType<typeof engagementPattern>>();
+  const patternWithout = new Map<string, ReturnType<typeof engagementPatternOfInstants>>();
   const patternOf = (userRef: string, timeZone: string) => {
     const engagements = engagementsByUser.get(userRef);
-    if (engagements) return engagementPattern(engagements, now, { timeZone, config: config.timeOfDay });
+    if (engagements) return engagementPatternOfInstants(engagements, nowMs, { timeZone, config: config.timeOfDay });
     let pattern = patternWithout.get(timeZone);
     if (!pattern) {
-      pattern = engagementPattern([], now, { timeZone, config: config.timeOfDay });
+      pattern = engagementPatternOfInstants([], nowMs, { timeZone, config: config.timeOfDay });
       patternWithout.set(timeZone, pattern);
     }
     return pattern;

@@ -89,19 +89,28 @@ export function engagementPattern(
   at: string,
   options: { timeZone?: string; config?: TimeOfDayConfig } = {},
 ): EngagementPattern {
+  const atMs = parseIsoTimestamp(at, 'at');
+  const instants = engagements.map((engagement, i) => parseIsoTimestamp(engagement, `engagements[${i}]`));
+  return engagementPatternOfInstants(instants, atMs, options);
+}
+
+/** {@link engagementPattern} with the instants already read (milliseconds since the epoch). */
+export function engagementPatternOfInstants(
+  engagements: readonly number[],
+  atMs: number,
+  options: { timeZone?: string; config?: TimeOfDayConfig } = {},
+): EngagementPattern {
   const timeZone = options.timeZone ?? 'UTC';
   const { windowHours, smoothing } = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
-  const atMs = parseIsoTimestamp(at, 'at');
   const hour = hourOfWeek(atMs, timeZone);
   const width = Math.min(HOURS_PER_WEEK, 2 * windowHours + 1);
   let total = 0;
   let inWindow = 0;
-  engagements.forEach((engagement, i) => {
-    const ms = parseIsoTimestamp(engagement, `engagements[${i}]`);
-    if (ms >= atMs) return;
+  for (const ms of engagements) {
+    if (ms >= atMs) continue;
     total++;
     if (hourDistance(hourOfWeek(ms, timeZone), hour) <= windowHours) inWindow++;
-  });
+  }
   const share = (inWindow + smoothing * width) / (total + smoothing * HOURS_PER_WEEK);
   const uniformShare = width / HOURS_PER_WEEK;
   const value = share / (share + uniformShare);
