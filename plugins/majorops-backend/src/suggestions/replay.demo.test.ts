@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
 import { DatabasePostmortemStore } from '../database/DatabasePostmortemStore';
 import { DatabaseRunbookStore } from '../database/DatabaseRunbookStore';
+import { DatabaseReputationStore } from '../reputation/DatabaseReputationStore';
 import { loadDemoData } from '../service/demoData';
 import { DatabaseSuggestionStore } from './DatabaseSuggestionStore';
 
@@ -65,15 +66,43 @@ async function catalogOfExamples(): Promise<{ users: AssignmentUser[]; entities:
 }
 
 /**
- * The demo history has no training records and no reputation snapshots over
- * time, so the default thresholds would leave everyone at level 0 in the
- * past. The replay keeps the incident-count requirements and the
- * eligibility table and drops the training and score minima.
+ * The demo history has training records (each counted only from its
+ * completion, and until it expires) but no reputation snapshots over time,
+ * so every score in the past is unknown. The replay keeps the incident-count
+ * and training requirements and the eligibility table, and drops the score minima.
  */
 const replayConfig = mergeAssignmentConfig({
   levels: {
     requirements: Object.fromEntries(
+      Object.entries(DEFAULT_ASSIGNMENT_CONFIG.levels.requirements).map(([level, r]) => [level, { ...r, minScore: 0 }]),
+    ) as unknown as typeof DEFAULT_ASSIGNMENT_CONFIG.levels.requirements,
+  },
+});
+
+/** As {@link replayConfig}, without the training requirements either (the figure before the demo had training). */
+const noTrainingConfig = mergeAssignmentConfig({
+  levels: {
+    requirements: Object.fromEntries(
       Object.entries(DEFAULT_ASSIGNMENT_CONFIG.levels.requirements).map(([level, r]) => [level, { ...r, trainings: [], minScore: 0 }]),
+    ) as unknown as typeof DEFAULT_ASSIGNMENT_CONFIG.levels.requirements,
+  },
+});
+
+/**
+ * Levels from training alone: the incident-count and score minima dropped,
+ * the training requirements and the eligibility table kept. The demo history
+ * (39 incidents) is far too short for anyone to reach the counts of level 4;
+ * this shows what the training gates and the ranking do together. The demo's
+ * training records were written for the people who command in it, so a hit
+ * here says little about prediction.
+ */
+const trainingOnlyConfig = mergeAssignmentConfig({
+  levels: {
+    requirements: Object.fromEntries(
+      Object.entries(DEFAULT_ASSIGNMENT_CONFIG.levels.requirements).map(([level, r]) => [
+        level,
+        { ...r, minIncidents: 0, minSev1or2Incidents: 0, minSev1or2CommandOrComms: 0, minSev1or2Commander: 0, minScore: 0 },
+      ]),
     ) as unknown as typeof DEFAULT_ASSIGNMENT_CONFIG.levels.requirements,
   },
 });
@@ -98,10 +127,12 @@ describe('offline replay of the assignment engine over the demo history', () => 
   it.each(databases.eachSupportedId())('uses only facts known before each incident, and reports the top-3 hit rate, on %p', async databaseId => {
     const knex: Knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    const reputationStore = DatabaseReputationStore.create(knex);
     await loadDemoData({
       store: DatabaseIncidentStore.create(knex),
       postmortems: DatabasePostmortemStore.create(knex),
       runbooks: DatabaseRunbookStore.create(knex),
+      reputation: reputationStore,
       path: path.join(EXAMPLES, 'majorops-demo-data.yaml'),
       logger: mockServices.logger.mock(),
       now,
@@ -110,7 +141,20 @@ describe('offline replay of the assignment engine over the demo history', () => 
     const incidents: ReplayIncident[] = (await DatabaseSuggestionStore.create(knex).listAllIncidents()).map(
       ({ externalCause: _external, ...incident }) => incident,
     );
-    const history: AssignmentHistory = { ...catalog, incidents };
+    const trainings: NonNullable<AssignmentHistory['trainings']> = [];
+    for (const user of catalog.users) {
+      for (const record of await reputationStore.listTraining(user.userRef)) {
+        trainings.push({
+          userRef: user.userRef,
+          kind: record.kind,
+          issuer: record.issuer,
+          completedAt: record.completedAt,
+          ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+        });
+      }
+    }
+    expect(trainings.length).toBeGreaterThan(10);
+    const history: AssignmentHistory = { ...catalog, incidents, trainings };
     const major = incidents.filter(i => i.severity === 'SEV1' || i.severity === 'SEV2');
     expect(major.length).toBeGreaterThan(5);
 
@@ -136,6 +180,26 @@ describe('offline replay of the assignment engine over the demo history', () => 
       }
     }
     expect(leaks).toEqual([]);
+    // Nor do trainings completed at or after the declaration: the input is the same without them.
+    for (const incident of major) {
+      const cutoff = Date.parse(incident.declaredAt);
+      const earlier = trainings.filter(t => Date.parse(t.completedAt) < cutoff);
+      expect(buildReplayInput(history, incident, replayConfig).input).toEqual(
+        buildReplayInput({ ...history, trainings: earlier }, incident, replayConfig).input,
+      );
+    }
+    // Without the training records, the training requirements leave nobody eligible.
+    const withoutTraining = replaySuggestions({ ...history, trainings: [] }, { config: replayConfig });
+    expect(withoutTraining.perIncident.every(p => p.suggested.length === 0)).toBe(true);
+    const trainingDropped = replaySuggestions(history, { config: noTrainingConfig });
+    const trainingOnly = replaySuggestions(history, { config: trainingOnlyConfig });
+    for (const incident of major) {
+      const cutoff = Date.parse(incident.declaredAt);
+      const earlier = trainings.filter(t => Date.parse(t.completedAt) < cutoff);
+      expect(buildReplayInput(history, incident, trainingOnlyConfig).input).toEqual(
+        buildReplayInput({ ...history, trainings: earlier }, incident, trainingOnlyConfig).input,
+      );
+    }
 
     const thresholds = replaySuggestions(history, { config: replayConfig });
     expect(thresholds.perIncident.map(p => p.incidentId)).toEqual(major.map(i => i.id).sort((a, b) => {
@@ -150,9 +214,18 @@ describe('offline replay of the assignment engine over the demo history', () => 
       p => `| ${p.declaredAt.slice(0, 10)} | ${p.severity} | ${p.expectedRef ?? '—'} | ${p.suggested.map(s => s.userRef.replace('user:default/', '')).join(', ') || '—'} | ${p.hit ? `yes (${p.rank})` : 'no'} |`,
     );
     // eslint-disable-next-line no-console
+    const line = (name: string, r: typeof result) =>
+      `Replay on ${databaseId}, ${name}: ${r.hits} of ${r.evaluated} hits (hit rate ${r.hitRate}); ` +
+      `${r.perIncident.filter(p => p.suggested.length === 0).length} incidents with nobody eligible; ` +
+      `${r.perIncident.reduce((n, p) => n + p.suggested.length, 0)} suggestions in all.\n`;
+    const trainingOnlyLines = trainingOnly.perIncident.map(
+      p => `| ${p.declaredAt.slice(0, 10)} | ${p.severity} | ${p.expectedRef ?? '—'} | ${p.suggested.map(s => s.userRef.replace('user:default/', '')).join(', ') || '—'} | ${p.hit ? `yes (${p.rank})` : 'no'} |`,
+    );
     console.log(
-      `Replay on ${databaseId} with the default thresholds (training and score minima dropped): ${thresholds.hits} of ${thresholds.evaluated} hits (hit rate ${thresholds.hitRate}); ` +
-        `${thresholds.perIncident.filter(p => p.suggested.length === 0).length} incidents with nobody eligible.\n` +
+      line('default thresholds with training (score minima dropped)', thresholds) +
+        line('default thresholds, training and score minima dropped', trainingDropped) +
+        line('levels from training alone (incident-count and score minima dropped)', trainingOnly) +
+        `| declared | severity | actual commander | suggested top 3 | hit |\n|---|---|---|---|---|\n${trainingOnlyLines.join('\n')}\n` +
         `Replay on ${databaseId}, ranking only: ${result.hits} of ${result.evaluated} SEV1/SEV2 incidents had their actual commander in the top 3 (hit rate ${result.hitRate}).\n` +
         `| declared | severity | actual commander | suggested top 3 | hit |\n|---|---|---|---|---|\n${lines.join('\n')}`,
     );
