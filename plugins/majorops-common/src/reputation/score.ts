@@ -143,6 +143,80 @@ function combine(items: Item[], config: ScoreConfig): Combined {
   return { value: totalWeight > 0 ? sum / totalWeight : config.neutralValue, items, weights, totalWeight, cappedIncidents };
 }
 
+/**
+ * The value `combine` would give, kept as running sums per incident so that
+ * trying one more event costs one pass over the incidents, not over every event.
+ */
+class RunningCombination {
+  private readonly groups = new Map<string, { weight: number; sum: number }>();
+  private otherWeight: number;
+  private otherSum: number;
+
+  constructor(
+    items: Item[],
+    private readonly config: ScoreConfig,
+  ) {
+    this.otherWeight = config.priorStrength;
+    this.otherSum = config.priorStrength * config.neutralValue;
+    for (const item of items) this.add(item);
+  }
+
+  add(item: Item): void {
+    if (item.group === undefined) {
+      this.otherWeight += item.weight;
+      this.otherSum += item.weight * item.value;
+      return;
+    }
+    const group = this.groups.get(item.group);
+    if (group) {
+      group.weight += item.weight;
+      group.sum += item.weight * item.value;
+    } else {
+      this.groups.set(item.group, { weight: item.weight, sum: item.weight * item.value });
+    }
+  }
+
+  /** The combined value if `item` were added. */
+  valueWith(item: Item): number {
+    const extra = item.group === undefined ? undefined : item.group;
+    let otherWeight = this.otherWeight;
+    let otherSum = this.otherSum;
+    if (extra === undefined) {
+      otherWeight += item.weight;
+      otherSum += item.weight * item.value;
+    }
+    const weights: number[] = [];
+    let seen = false;
+    for (const [id, group] of this.groups) {
+      if (id === extra) {
+        weights.push(group.weight + item.weight);
+        seen = true;
+      } else {
+        weights.push(group.weight);
+      }
+    }
+    if (extra !== undefined && !seen) weights.push(item.weight);
+    const cap = incidentCap(weights, otherWeight, this.config.incidentCapShare);
+    let total = otherWeight;
+    let sum = otherSum;
+    const addGroup = (weight: number, groupSum: number) => {
+      if (weight > cap) {
+        total += cap;
+        sum += (groupSum * cap) / weight;
+      } else {
+        total += weight;
+        sum += groupSum;
+      }
+    };
+    for (const [id, group] of this.groups) {
+      if (id === extra) addGroup(group.weight + item.weight, group.sum + item.weight * item.value);
+      else addGroup(group.weight, group.sum);
+    }
+    if (extra !== undefined && !seen) addGroup(item.weight, item.weight * item.value);
+    return total > 0 ? sum / total : this.config.neutralValue;
+  }
+}
+
 function inPeriod(ms: number, periods: Array<{ from: number; to: number }>): boolean {
   return periods.some(p => ms >= p.from && ms < p.to);
 }
@@ -157,6 +231,7 @@ function computeMetric(
   asOf: number,
   config: ScoreConfig,
   burnout: Array<{ from: number; to: number }>,
+  full = true,
 ): MetricResult {
   const items: Item[] = [];
   for (const event of events) {
@@ -184,26 +259,37 @@ function computeMetric(
     .filter(i => i.event.externalCause)
     .sort((a, b) => b.value - a.value || compareLedgerEvents(a.event, b.event));
   const baseline = combine(internal, config);
+  // The greedy pass over externally caused events asks "would adding this one
+  // raise the value?" once per candidate; the running sums answer it without
+  // recombining every event each time. The result is combined once at the end.
+  const running = new RunningCombination(internal, config);
   let included = internal;
-  let current = baseline;
+  let currentValue = baseline.value;
   let leftOut = 0;
   for (const candidate of external) {
-    if (candidate.value > current.value) {
-      const next = combine([...included, candidate], config);
-      if (next.value >= current.value) {
-        included = [...included, candidate];
-        current = next;
+    if (candidate.value > currentValue) {
+      const nextValue = running.valueWith(candidate);
+      if (nextValue >= currentValue) {
+        running.add(candidate);
+        included = included === internal ? [...internal, candidate] : (included.push(candidate), included);
+        currentValue = nextValue;
         continue;
       }
     }
     leftOut++;
   }
+  let current = included === internal ? baseline : combine(included, config);
   if (current.value < baseline.value) {
     leftOut += included.length - internal.length;
     current = baseline;
   }
 
   const value = clampMetricValue(current.value);
+  const title = REPUTATION_METRIC_TITLES[metric];
+  if (!full) {
+    // Only the value is read (the points of the trend): no explanation to build.
+    return { metric, title, weightClass: METRIC_WEIGHT_CLASSES[metric], value, eventCount: current.items.length, explanation: '', contributions: [] };
+  }
   const contributions = current.items
     .map((item, i) => {
       const notes = [...item.notes];
@@ -214,7 +300,6 @@ function computeMetric(
     })
     .sort((a, b) => b.effectiveWeight - a.effectiveWeight || compareLedgerEvents(a.event, b.event));
 
-  const title = REPUTATION_METRIC_TITLES[metric];
   const parts: string[] = [];
   const count = current.items.length;
   if (count === 0) {
@@ -255,9 +340,9 @@ function scoreOf(metrics: Record<ReputationMetric, MetricResult>, config: ScoreC
   return weights === 0 ? Math.round(config.neutralValue * 10) : Math.round((sum / weights) * 10);
 }
 
-function metricsAt(events: LedgerEvent[], asOf: number, config: ScoreConfig, burnout: Array<{ from: number; to: number }>) {
+function metricsAt(events: LedgerEvent[], asOf: number, config: ScoreConfig, burnout: Array<{ from: number; to: number }>, full = true) {
   const metrics = {} as Record<ReputationMetric, MetricResult>;
-  for (const metric of REPUTATION_METRICS) metrics[metric] = computeMetric(metric, events, asOf, config, burnout);
+  for (const metric of REPUTATION_METRICS) metrics[metric] = computeMetric(metric, events, asOf, config, burnout, full);
   return metrics;
 }
 
@@ -280,8 +365,10 @@ export function computeReputation(
   const people = new Set(events.map(e => e.userRef));
   if (people.size > 1) throw new Error(`computeReputation takes the events of one person, got ${[...people].sort().join(', ')}`);
   const userRef = [...people][0];
-  events.forEach((e, i) => parseIsoTimestamp(e.occurredAt, `events[${i}].occurredAt`));
-  const sorted = [...events].sort(compareLedgerEvents);
+  const at = new Map<LedgerEvent, number>();
+  events.forEach((e, i) => at.set(e, parseIsoTimestamp(e.occurredAt, `events[${i}].occurredAt`)));
+  // The canonical order (compareLedgerEvents) with each time parsed once.
+  const sorted = [...events].sort((a, b) => at.get(a)! - at.get(b)! || compareLedgerEvents(a, b));
   const burnout = burnoutPeriods
     .filter(p => p.userRef === undefined || userRef === undefined || p.userRef === userRef)
     .map((p, i) => ({ from: parseIsoTimestamp(p.from, `burnoutPeriods[${i}].from`), to: parseIsoTimestamp(p.to, `burnoutPeriods[${i}].to`) }));
@@ -299,7 +386,7 @@ export function computeReputation(
     trend.push({
       month: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, '0')}`,
       asOf: new Date(asOf).toISOString(),
-      score: back === 0 ? score : scoreOf(metricsAt(sorted, asOf, config, burnout), config),
+      score: back === 0 ? score : scoreOf(metricsAt(sorted, asOf, config, burnout, false), config),
     });
   }
 

@@ -126,7 +126,23 @@ interface LocalParts {
   weekday: number;
 }
 
+/** Local times of quarter-hour instants already converted, per time zone: Intl is slow and the same instants recur across people. */
+const quarterCache = new Map<string, Map<number, LocalParts>>();
+const QUARTER_CACHE_LIMIT = 200_000;
+
 function localParts(ms: number, timeZone: string): LocalParts {
+  if (ms % QUARTER_HOUR !== 0) return convert(ms, timeZone);
+  let zone = quarterCache.get(timeZone);
+  if (!zone) quarterCache.set(timeZone, (zone = new Map()));
+  let parts = zone.get(ms);
+  if (!parts) {
+    if (zone.size >= QUARTER_CACHE_LIMIT) zone.clear();
+    zone.set(ms, (parts = convert(ms, timeZone)));
+  }
+  return parts;
+}
+
+function convert(ms: number, timeZone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) parts[part.type] = part.value;
   return {
