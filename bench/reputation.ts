@@ -69,6 +69,7 @@ const USAGE = `Usage: node --max-old-space-size=6144 --require @backstage/cli/co
   --view-repetitions N       timed views per responder and rankings (default 30 / 10)
   --team-size N              members of the ranked team (default 20)
   --no-second-recompute      time the full recompute once (on the empty ledger) only
+  --recompute-only           time the full recompute(s) and stop (no report written)
   --skip-recompute           only the incremental update and the views, on a ledger already computed;
                              writes results/reputation-<engine>-incremental.md
   --pg-url URL               (default postgresql://postgres@127.0.0.1:5432)`;
@@ -206,6 +207,7 @@ async function main() {
     'team-size': 'number',
     'no-second-recompute': 'boolean',
     'skip-recompute': 'boolean',
+    'recompute-only': 'boolean',
   });
   if (args.help) {
     console.log(USAGE);
@@ -339,6 +341,10 @@ async function main() {
       if (!args['no-second-recompute']) await runRecompute('ledger already full: every row replaced');
     }
     if (options.engine === 'postgres') await knex.raw('VACUUM ANALYZE reputation_ledger');
+    if (args['recompute-only']) {
+      console.log('--recompute-only: stopping before the pure part; nothing written to bench/results');
+      return;
+    }
 
     // --------------------------------------------------------- pure part
     console.log('Pure part: derive (in memory) and computeReputation for every responder…');
@@ -388,10 +394,6 @@ async function main() {
       scored += events.length;
     }
     const pureScoreMs = hr() - s0;
-    // Row ids as the store derives them (sha1 of the source key): JS work the recompute also does.
-    const h0 = hr();
-    for (const [, events] of byPerson) for (const e of events) createHash('sha1').update((e as LedgerEvent & { sourceKey: string }).sourceKey).digest('hex');
-    const hashMs = hr() - h0;
     const eventsPerPerson = [...byPerson.values()].map(v => v.length).sort((a, b) => a - b);
     byPerson.clear();
     console.log(`  derive ${pureEvents} events in ${(pureDeriveMs / 1000).toFixed(2)} s = ${int(pureEvents / (pureDeriveMs / 1000))} events/s; computeReputation for ${eventsPerPerson.length} people in ${(pureScoreMs / 1000).toFixed(2)} s`);
@@ -518,7 +520,6 @@ async function main() {
     p('| step | time | rate |');
     p('| --- | ---: | ---: |');
     p(`| responderFactsOf + deriveIncidentEvents + deriveKnowledgeContribution | ${(pureDeriveMs / 1000).toFixed(2)} s | **${int(pureEvents / (pureDeriveMs / 1000))} events/s** (${int(pureEvents)} events) |`);
-    p(`| sha1 row id of every event (what the store adds) | ${(hashMs / 1000).toFixed(2)} s | ${int(pureEvents / (hashMs / 1000))} events/s |`);
     p(`| computeReputation for every person (score, 6 metrics, 6-month trend; no burnout periods) | ${(pureScoreMs / 1000).toFixed(2)} s | ${int(scored / (pureScoreMs / 1000))} events/s, ${int(eventsPerPerson.length / (pureScoreMs / 1000))} people/s; per person p50 ${ms(stats(scoreTimes).p50)} ms, p95 ${ms(stats(scoreTimes).p95)} ms, max ${ms(stats(scoreTimes).max)} ms |`);
     p(`| (loading the same records through \`loadIncidents\` / \`loadKnowledgeFacts\`, for comparison) | ${(pureLoadMs / 1000).toFixed(1)} s | |`);
     p();

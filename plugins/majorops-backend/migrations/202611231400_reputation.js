@@ -45,6 +45,16 @@ exports.up = async function up(knex) {
   });
   await knex('reputation_ledger_state').insert({ id: 'ledger', generation: 1, built_at: null });
 
+  await knex.schema.createTable('reputation_summaries', table => {
+    table.comment(
+      'Score, level, badge, workload and shown peer preference of each responder as last computed: what suggestions read instead of computing',
+    );
+    table.string('user_ref', 255).primary().notNullable();
+    table.text('summary').notNullable().comment('JSON: score, level, badge, workload, peerPreference');
+    table.timestamp('computed_at', { useTz: true }).notNullable();
+    table.index(['computed_at'], 'reputation_summaries_computed_idx');
+  });
+
   await knex.schema.createTable('responder_training', table => {
     table.comment('Training and certification records, as recorded by a responder manager');
     table.string('id', 36).primary().notNullable();
@@ -85,6 +95,7 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable('reputation_watermarks');
   await knex.schema.dropTable('responder_suspensions');
   await knex.schema.dropTable('responder_training');
+  await knex.schema.dropTable('reputation_summaries');
   await knex.schema.dropTable('reputation_ledger_state');
   await knex.schema.dropTable('reputation_ledger');
 };

@@ -206,6 +206,8 @@ export const majoropsPlugin = createBackendPlugin({
             if (run.events || run.incidents) {
               logger.info(`Reputation ledger: ${run.incidents} incidents, ${run.people} people, ${run.events} events recomputed`);
             }
+            // Summaries for suggestions: the people just recomputed, and a share of the oldest ones.
+            await reputationService.refreshSummaries(run.userRefs, { staleAfterHours: 24, staleLimit: 200 });
           },
         });
 

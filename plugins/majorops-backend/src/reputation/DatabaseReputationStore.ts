@@ -22,6 +22,7 @@ import {
   ResponderRoleRecord,
   StoredSuspension,
 } from './ReputationStore';
+import type { ReputationSummary } from './ReputationSummaryReader';
 
 /** Timeline types the model reads in full; for the rest only each person's first entry counts. */
 const FACT_EVENT_TYPES = ['declared', 'status-update', 'escalation', 'severity-change', 'status-change'];
@@ -506,6 +507,32 @@ export class DatabaseReputationStore implements ReputationStore {
       releasedAt: toIso(row.released_at as DbTimestamp | null),
       resolvedAt: toIso(row.resolved_at as DbTimestamp | null),
     }));
+  }
+
+  async getSummaries(userRefs: string[]): Promise<ReputationSummary[]> {
+    const out: ReputationSummary[] = [];
+    for (const part of chunks([...new Set(userRefs)])) {
+      const rows = await this.db('reputation_summaries').whereIn('user_ref', part).select('summary');
+      for (const row of rows) out.push(JSON.parse(row.summary) as ReputationSummary);
+    }
+    return out;
+  }
+
+  async putSummaries(summaries: ReputationSummary[]): Promise<void> {
+    for (const part of chunks(summaries, 200)) {
+      await this.db('reputation_summaries')
+        .insert(part.map(s => ({ user_ref: s.userRef, summary: JSON.stringify(s), computed_at: new Date(s.computedAt) })))
+        .onConflict('user_ref')
+        .merge(['summary', 'computed_at']);
+    }
+  }
+
+  async listSummariesComputedBefore(before: string, limit: number): Promise<string[]> {
+    return this.db('reputation_summaries')
+      .where('computed_at', '<', new Date(before))
+      .orderBy([{ column: 'computed_at' }, { column: 'user_ref' }])
+      .limit(limit)
+      .pluck('user_ref');
   }
 
   async withRecords(userRefs: string[]): Promise<Set<string>> {

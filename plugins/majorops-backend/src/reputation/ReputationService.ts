@@ -60,6 +60,8 @@ export interface LedgerRunResult {
   incidents: number;
   people: number;
   events: number;
+  /** The people whose ledger was recomputed. */
+  userRefs: string[];
 }
 
 /** Everything computed about one person at one moment, shared by the view and the ranking. */
@@ -179,7 +181,7 @@ export class ReputationService implements ReputationSummaryReader {
     events += await this.derivePeople([...people].sort(), computedAt, append);
     await store.finishRebuild(generation, computedAt);
     await store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));
-    return { incidents, people: people.size, events };
+    return { incidents, people: people.size, events, userRefs: [...people].sort() };
   }
 
   /**
@@ -208,6 +210,7 @@ export class ReputationService implements ReputationSummaryReader {
       incidents: changes.incidentIds.length,
       people: new Set([...result.people, ...people]).size,
       events: result.events + personEvents,
+      userRefs: [...new Set([...result.people, ...people])].sort(),
     };
   }
 
@@ -327,19 +330,54 @@ export class ReputationService implements ReputationSummaryReader {
     };
   }
 
-  /** Summaries of the people among `userRefs` with a record, for suggestions and rankings. */
+  /**
+   * Stored summaries of the people among `userRefs` with a record, for
+   * suggestions. Someone with a record but no summary yet (a first role
+   * since the last ledger run) is summarised now and stored.
+   */
   async summariesOf(userRefs: string[]): Promise<Map<string, ReputationSummary>> {
-    const now = this.now();
-    const withRecords = [...(await this.options.store.withRecords(userRefs))].sort();
+    const { store } = this.options;
     const out = new Map<string, ReputationSummary>();
-    const CONCURRENCY = 8;
-    for (let i = 0; i < withRecords.length; i += CONCURRENCY) {
-      const views = await Promise.all(
-        withRecords.slice(i, i + CONCURRENCY).map(ref => this.reputationView(ref, { includeComments: false })),
-      );
-      for (const view of views) out.set(view.userRef, summaryFromView(view, now));
+    for (const summary of await store.getSummaries(userRefs)) out.set(summary.userRef, summary);
+    const unknown = [...new Set(userRefs)].filter(ref => !out.has(ref));
+    if (unknown.length > 0) {
+      const fresh = await this.computeSummaries([...(await store.withRecords(unknown))].sort());
+      await store.putSummaries(fresh);
+      for (const summary of fresh) out.set(summary.userRef, summary);
     }
     return out;
+  }
+
+  private async computeSummaries(userRefs: string[]): Promise<ReputationSummary[]> {
+    const now = this.now();
+    const out: ReputationSummary[] = [];
+    const CONCURRENCY = 4;
+    for (let i = 0; i < userRefs.length; i += CONCURRENCY) {
+      const part = userRefs.slice(i, i + CONCURRENCY);
+      const assessments = await Promise.all(part.map(ref => this.assess(ref, now, false)));
+      assessments.forEach((a, j) => out.push(summaryFromView({ userRef: part[j], ...a }, now)));
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes and stores the summaries of these people (those with a
+   * record), and of up to `staleLimit` others whose summary is older than
+   * `staleAfterHours` — recency weighting and the workload window move with
+   * time even when nothing new is recorded. Returns how many were stored.
+   */
+  async refreshSummaries(userRefs: string[], options: { staleAfterHours: number; staleLimit: number }): Promise<number> {
+    const { store } = this.options;
+    const before = new Date(Date.parse(this.now()) - options.staleAfterHours * 60 * 60 * 1000).toISOString();
+    const stale = await store.listSummariesComputedBefore(before, options.staleLimit);
+    const refs = [...(await store.withRecords([...new Set([...userRefs, ...stale])]))].sort();
+    let stored = 0;
+    for (let i = 0; i < refs.length; i += USER_BATCH) {
+      const fresh = await this.computeSummaries(refs.slice(i, i + USER_BATCH));
+      await store.putSummaries(fresh);
+      stored += fresh.length;
+    }
+    return stored;
   }
 
   /** A team's members by score, each with their workload beside it. */
@@ -386,6 +424,11 @@ export class ReputationService implements ReputationSummaryReader {
   // -------------------------------------------------------------------------
   // Training and suspensions
 
+  /** A new training record or suspension changes eligibility at once: the stored summary follows. */
+  private async resummarise(userRef: string): Promise<void> {
+    await this.options.store.putSummaries(await this.computeSummaries([userRef]));
+  }
+
   async recordTraining(userRef: string, body: RecordTrainingBody, actorRef: string): Promise<TrainingRecordView> {
     const now = this.now();
     if (Date.parse(body.completedAt) > Date.parse(now) + 2 * 60_000) {
@@ -401,6 +444,7 @@ export class ReputationService implements ReputationSummaryReader {
       recordedAt: now,
     });
     this.options.logger.info(`Training ${body.kind} from ${body.issuer} recorded for ${userRef} by ${actorRef}`);
+    await this.resummarise(userRef);
     return record;
   }
 
@@ -412,6 +456,7 @@ export class ReputationService implements ReputationSummaryReader {
     const set = await this.options.store.suspend({ userRef, reason: body.reason, setBy: actorRef, setAt: now, reviewAt: body.reviewAt });
     if (!set) throw new ConflictError(`${userRef} is already suspended; lift the suspension before setting a new one`);
     this.options.logger.info(`Suspended ${userRef} by ${actorRef} until review at ${body.reviewAt}: ${body.reason}`);
+    await this.resummarise(userRef);
     return this.reputationView(userRef, { includeComments: actorRef === userRef });
   }
 
@@ -419,6 +464,7 @@ export class ReputationService implements ReputationSummaryReader {
     const lifted = await this.options.store.lift(userRef, { liftedBy: actorRef, liftedAt: this.now(), note });
     if (!lifted) throw new ConflictError(`${userRef} is not suspended`);
     this.options.logger.info(`Lifted the suspension of ${userRef} by ${actorRef}: ${note}`);
+    await this.resummarise(userRef);
     return this.reputationView(userRef, { includeComments: actorRef === userRef });
   }
 }

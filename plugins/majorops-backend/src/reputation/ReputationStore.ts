@@ -8,6 +8,7 @@ import type {
   TrainingRecordView,
 } from '@majorops/plugin-majorops-common';
 import type { IncidentRole } from '@majorops/plugin-majorops-common';
+import type { ReputationSummary } from './ReputationSummaryReader';
 
 /** A ledger event with the key of the record it was derived from; recomputation replaces by this key. */
 export interface KeyedLedgerEvent extends LedgerEvent {
@@ -112,6 +113,12 @@ export interface ReputationStore {
   setWatermark(name: string, value: Date): Promise<void>;
 
   listRoleRecords(userRef: string): Promise<ResponderRoleRecord[]>;
+  /** The stored summaries of these people (those never summarised are absent). */
+  getSummaries(userRefs: string[]): Promise<ReputationSummary[]>;
+  /** Stores summaries, replacing each person's earlier one. */
+  putSummaries(summaries: ReputationSummary[]): Promise<void>;
+  /** People whose summary was computed before `before`, oldest first. */
+  listSummariesComputedBefore(before: string, limit: number): Promise<string[]>;
   /** Those among `userRefs` with a role on an incident, a training record or a suspension. */
   withRecords(userRefs: string[]): Promise<Set<string>>;
 

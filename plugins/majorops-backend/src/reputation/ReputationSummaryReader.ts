@@ -20,7 +20,10 @@ export interface ReputationSummaryReader {
 }
 
 /** The part of a reputation view that other features read. */
-export function summaryFromView(view: ReputationView, computedAt: string): ReputationSummary {
+export function summaryFromView(
+  view: Pick<ReputationView, 'userRef' | 'reputation' | 'level' | 'badge' | 'workload' | 'peerFeedback'>,
+  computedAt: string,
+): ReputationSummary {
   // Only the k-anonymous aggregate of "primary contact on the next P1": the newest window shown.
   const shown = view.peerFeedback.find(a => !a.suppressed);
   return {

@@ -335,5 +335,46 @@ describe('majorops reputation API', () => {
       const rows = await knex('responder_suspensions').select('user_ref', 'reason', 'set_by', 'lifted_by', 'lift_note');
       expect(rows).toEqual([{ user_ref: BO, reason: 'Retraining after SEV1 review', set_by: ADA, lifted_by: ADA, lift_note: 'Retraining done' }]);
     });
+
+    it('keeps a summary per responder for suggestions: written by the ledger task, rewritten at once on a suspension, none without a record', async () => {
+      const summaries = async () =>
+        Object.fromEntries(
+          (await knex('reputation_summaries').select('user_ref', 'summary')).map(r => [r.user_ref, JSON.parse(r.summary)]),
+        );
+      const id = await declare(BO, { severity: 'SEV1' });
+      await transition(id, 'monitoring', BO);
+      await transition(id, 'resolved', BO);
+      expect(await summaries()).toEqual({});
+
+      await runLedgerTask();
+      const written = await summaries();
+      // Bo commanded. Ada only wrote on the timeline: events in the ledger, but no role, training or
+      // suspension, so no level to suggest her with. Cy and Dee did nothing.
+      expect(Object.keys(written)).toEqual([BO]);
+      const view = await get(`/responders/${encodeURIComponent(BO)}/reputation`);
+      expect(written[BO]).toMatchObject({
+        userRef: BO,
+        score: view.body.reputation.score,
+        level: { level: view.body.level.level, suspended: false },
+        badge: { holds: view.body.badge.holds },
+        workload: { totals: view.body.workload.totals },
+      });
+      expect(JSON.stringify(written[BO])).not.toMatch(/comment/i);
+
+      const reviewAt = new Date(Date.now() + 14 * DAY).toISOString();
+      const path = `${API}/responders/${encodeURIComponent(BO)}/suspension`;
+      expect((await request(server).put(path).set('Authorization', as(ADA)).send({ reason: 'Retraining', reviewAt })).status).toBe(200);
+      expect((await summaries())[BO].level).toMatchObject({ suspended: true });
+      expect((await request(server).delete(path).set('Authorization', as(ADA)).send({ note: 'Done' })).status).toBe(200);
+      expect((await summaries())[BO].level).toMatchObject({ suspended: false });
+
+      // Training makes Cy a person with a record: summarised at once, without waiting for the task.
+      const training = await request(server)
+        .post(`${API}/responders/${encodeURIComponent(CY)}/training`)
+        .set('Authorization', as(ADA))
+        .send({ kind: 'basic-training', issuer: 'Acme Academy', completedAt: new Date(Date.now() - DAY).toISOString() });
+      expect(training.status).toBe(201);
+      expect(Object.keys(await summaries()).sort()).toEqual([BO, CY]);
+    });
   });
 });
