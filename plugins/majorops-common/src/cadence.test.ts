@@ -192,3 +192,40 @@ describe('computeCadence', () => {
     ).toThrow(/^matrix\.SEV2\.updateCadenceMinutes must be a positive number of minutes/);
   });
 });
+
+describe('computeCadence without listing windows', () => {
+  it.each<[string, CadenceInput, string]>([
+    [
+      'a resolved SEV2 with one update on time and two missed windows',
+      { declaredAt: '2026-03-01T10:00:00Z', severities: [{ severity: 'SEV2', from: '2026-03-01T10:00:00Z' }], updates: ['2026-03-01T10:20:00Z'], resolvedAt: '2026-03-01T11:50:00Z' },
+      '2026-03-01T12:00:00Z',
+    ],
+    [
+      'an open SEV1 left without updates for two days (capped list)',
+      { declaredAt: '2026-03-01T00:00:00Z', severities: [{ severity: 'SEV1', from: '2026-03-01T00:00:00Z' }], updates: [] },
+      '2026-03-12T00:00:00Z',
+    ],
+    [
+      'an upgrade mid-window',
+      {
+        declaredAt: '2026-03-01T10:00:00Z',
+        severities: [
+          { severity: 'SEV3', from: '2026-03-01T10:00:00Z' },
+          { severity: 'SEV1', from: '2026-03-01T10:40:00Z' },
+        ],
+        updates: ['2026-03-01T10:50:00Z'],
+        resolvedAt: '2026-03-01T12:00:00Z',
+      },
+      '2026-03-01T12:00:00Z',
+    ],
+  ])('counts the same windows as the listed report: %s', (_name, input, now) => {
+    const listed = computeCadence(input, now);
+    const counted = computeCadence(input, now, DEFAULT_SEVERITY_MATRIX, { listWindows: false });
+    expect(counted.windows).toEqual([]);
+    expect(counted.windowsOmitted).toBe(listed.windows.length + listed.windowsOmitted);
+    expect(counted.windowsOmitted).toBeGreaterThan(0);
+    const { windows: _a, windowsOmitted: _b, ...rest } = counted;
+    const { windows: _c, windowsOmitted: _d, ...listedRest } = listed;
+    expect(rest).toEqual(listedRest);
+  });
+});

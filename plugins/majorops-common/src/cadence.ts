@@ -92,6 +92,9 @@ function toIso(ms: number): string {
  * number of updates and severity changes, not with how long the incident has
  * been open.
  *
+ * With `listWindows: false` no window is listed (`windows` is empty and every
+ * ended window counts in `windowsOmitted`): for callers that only count.
+ *
  * Throws an Error naming the field when a timestamp cannot be read, when a
  * severity is not in the matrix, when the history is empty, or when a cadence
  * is not a positive number of minutes.
@@ -100,7 +103,9 @@ export function computeCadence(
   input: CadenceInput,
   now: string,
   matrix: SeverityMatrix = DEFAULT_SEVERITY_MATRIX,
+  options: { listWindows?: boolean } = {},
 ): CadenceReport {
+  const listWindows = options.listWindows ?? true;
   const nowMs = parseIsoTimestamp(now, 'now');
   const declaredMs = parseIsoTimestamp(input.declaredAt, 'declaredAt');
   const resolvedMs = input.resolvedAt === undefined ? undefined : parseIsoTimestamp(input.resolvedAt, 'resolvedAt');
@@ -156,8 +161,9 @@ export function computeCadence(
   let met = 0;
   /** First deadline missed since the last update (or since declaration), while one is outstanding. */
   let outstandingSince: number | undefined;
-  const record = (window: CadenceWindow) => {
-    windows.push(window);
+  const record = (window: () => CadenceWindow) => {
+    if (!listWindows) return;
+    windows.push(window());
     if (windows.length >= 2 * MAX_CADENCE_WINDOWS) windows.splice(0, windows.length - MAX_CADENCE_WINDOWS);
   };
 
@@ -175,9 +181,9 @@ export function computeCadence(
     let plain = Math.min(Math.floor((boundary - start) / cadence), Math.ceil((limit - start) / cadence) - 1);
     while (plain > 0 && (start + plain * cadence >= limit || start + plain * cadence > boundary)) plain--;
     if (plain > 0) {
-      const listed = Math.min(plain, MAX_CADENCE_WINDOWS);
+      const listed = listWindows ? Math.min(plain, MAX_CADENCE_WINDOWS) : 0;
       for (let k = plain - listed; k < plain; k++) {
-        record({ from: toIso(start + k * cadence), dueAt: toIso(start + (k + 1) * cadence) });
+        record(() => ({ from: toIso(start + k * cadence), dueAt: toIso(start + (k + 1) * cadence) }));
       }
       total += plain;
       outstandingSince ??= start + cadence;
@@ -193,13 +199,13 @@ export function computeCadence(
       }
     }
     if (update <= due) {
-      record({ from: toIso(start), dueAt: toIso(due), metAt: toIso(update) });
+      record(() => ({ from: toIso(start), dueAt: toIso(due), metAt: toIso(update) }));
       total++;
       met++;
       outstandingSince = undefined;
       start = update;
     } else if (due < horizon) {
-      record({ from: toIso(start), dueAt: toIso(due) });
+      record(() => ({ from: toIso(start), dueAt: toIso(due) }));
       total++;
       outstandingSince ??= due;
       start = due;

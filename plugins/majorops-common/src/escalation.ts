@@ -27,6 +27,10 @@ const MS_PER_MINUTE = 60_000;
 const ISO_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
+/** Timestamps already read: the same milestone is read once per person and metric. Bounded; only valid ones are kept. */
+const parsedTimestamps = new Map<string, number>();
+const PARSED_TIMESTAMPS_LIMIT = 100_000;
+
 /**
  * Reads an ISO-8601 timestamp with a date, a time and a zone (`Z` or `±hh:mm`)
  * and returns it as milliseconds since the epoch. Anything else — a bare date,
@@ -35,6 +39,8 @@ const ISO_TIMESTAMP =
  * silently turning into NaN.
  */
 export function parseIsoTimestamp(value: string, field: string): number {
+  const known = typeof value === 'string' ? parsedTimestamps.get(value) : undefined;
+  if (known !== undefined) return known;
   const match = typeof value === 'string' ? ISO_TIMESTAMP.exec(value) : null;
   if (match) {
     const [, y, mo, d, h, mi, s, , oh, om] = match;
@@ -54,6 +60,8 @@ export function parseIsoTimestamp(value: string, field: string): number {
       Number(om ?? 0) <= 59;
     const ms = Date.parse(value);
     if (fieldsValid && Number.isFinite(ms)) {
+      if (parsedTimestamps.size >= PARSED_TIMESTAMPS_LIMIT) parsedTimestamps.clear();
+      parsedTimestamps.set(value, ms);
       return ms;
     }
   }

@@ -277,6 +277,7 @@ export function deriveCommunicationQuality(
       },
       new Date(to).toISOString(),
       matrix,
+      { listWindows: false },
     );
     windows += report.windows.length + report.windowsOmitted;
     met += report.windows.length + report.windowsOmitted - report.missedWindows;
