@@ -16,6 +16,8 @@ const LEDGER = 'component:default/ledger';
 const SHOP = 'system:default/shop';
 const BOOKS = 'system:default/books';
 
+const ODD_ID = 'g-"a\\b,c{d} e';
+
 const isSqlite = (knex: Knex) => String(knex.client.config.client).includes('sqlite');
 
 async function indexesOf(knex: Knex, table: string): Promise<string[]> {
@@ -113,6 +115,8 @@ describe('DatabaseSuggestionStore', () => {
         // Two at the same moment: ids break the tie, byte by byte ('Z' before 'a').
         { id: 'f-tie-a', declared: '2026-10-08T10:00:00.000Z', type: 'database', entities: [{ ref: CHECKOUT, system: SHOP }] },
         { id: 'F-tie-Z', declared: '2026-10-08T10:00:00.000Z', type: 'database', entities: [{ ref: PAYMENTS, system: SHOP }] },
+        // An id with the characters an array literal quotes.
+        { id: ODD_ID, declared: '2026-09-01T10:00:00.123Z', resolved: '2026-09-01T10:30:00.999Z', entities: [{ ref: 'component:default/odd' }], roles: [{ role: 'scribe', user: 'user:default/eve' }] },
       ];
       for (const seed of seeds) await insert(knex, seed);
       await knex('timeline_events').insert([
@@ -177,6 +181,13 @@ describe('DatabaseSuggestionStore', () => {
       expect(open.map(i => i.id).sort()).toEqual(['F-tie-Z', 'c-type', 'd-unrelated', 'e-old', 'f-tie-a']);
       expect(await store.getIncident('c-type')).toMatchObject({ id: 'c-type', incidentType: 'DataBase', tags: ['db'], roles: [] });
       expect(await store.getIncident('nope')).toBeUndefined();
+      expect(await store.getIncident(ODD_ID)).toMatchObject({
+        id: ODD_ID,
+        declaredAt: '2026-09-01T10:00:00.123Z',
+        resolvedAt: '2026-09-01T10:30:00.999Z',
+        entities: [{ entityRef: 'component:default/odd' }],
+        roles: [{ role: 'scribe', userRef: 'user:default/eve', assignedAt: '2026-09-01T10:00:00.123Z' }],
+      });
     });
 
     it('reads the type, the system and the open incidents through their indexes, which the migration adds and removes', async () => {

@@ -45,21 +45,44 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     return new DatabaseSuggestionStore(db);
   }
 
-  private constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
 
-  private get isPostgres(): boolean {
-    return String(this.db.client.config.client).includes('pg');
+  private constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
   /**
-   * `column` is one of `ids`, with a single bound parameter: an array on
-   * PostgreSQL, a JSON array read by `json_each` on SQLite. One query per
-   * table whatever the number of ids, instead of one per chunk of 500.
+   * The ids as one bound parameter: a PostgreSQL array literal written once
+   * (not escaped again by the driver for every query), or a JSON array for
+   * SQLite's `json_each`.
    */
-  private whereAmong(query: Knex.QueryBuilder, column: string, ids: string[]): Knex.QueryBuilder {
+  private idList(ids: string[]): string {
+    return this.isPostgres ? `{${ids.map(id => `"${id.replace(/["\\]/g, c => `\\${c}`)}"`).join(',')}}` : JSON.stringify(ids);
+  }
+
+  /**
+   * `column` is one of the ids of {@link idList}: a single bound parameter
+   * whatever their number, so one query per table instead of one per chunk of 500.
+   */
+  private whereAmong(query: Knex.QueryBuilder, column: string, idList: string): Knex.QueryBuilder {
     return this.isPostgres
-      ? query.whereRaw('?? = any(?)', [column, ids])
-      : query.whereRaw('?? in (select value from json_each(?))', [column, JSON.stringify(ids)]);
+      ? query.whereRaw('?? = any(?::text[])', [column, idList])
+      : query.whereRaw('?? in (select value from json_each(?))', [column, idList]);
+  }
+
+  /**
+   * A timestamp column as the driver returns it cheapest: on PostgreSQL
+   * milliseconds since the epoch (truncated, as the driver's own parsing
+   * does), read back by {@link isoOf}; on SQLite the stored milliseconds.
+   */
+  private timestamp(expression: string, alias: string): Knex.Raw {
+    return this.isPostgres
+      ? this.db.raw(`trunc(extract(epoch from ${expression}) * 1000)::bigint as ??`, [alias])
+      : this.db.raw(`${expression} as ??`, [alias]);
+  }
+
+  private isoOf(value: DbTimestamp): string {
+    return this.isPostgres ? new Date(Number(value)).toISOString() : toIso(value);
   }
 
   /** Incidents with entities, roles, first reopen and first repeat link, in the order of `ids`. */
@@ -67,34 +90,33 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     const records = new Map<string, AssignmentIncident & { tags: string[]; externalCause: boolean }>();
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
+    const idList = this.idList(unique);
     const [incidents, entities, roles, reopens, repeats] = await Promise.all([
-      this.whereAmong(this.db('incidents'), 'id', unique).select(
+      this.whereAmong(this.db('incidents'), 'id', idList).select(
         'id',
         'title',
         'severity',
         'incident_type',
         'tags',
         'external_cause',
-        'declared_at',
-        'resolved_at',
+        this.timestamp('declared_at', 'declared_at'),
+        this.timestamp('resolved_at', 'resolved_at'),
       ),
-      this.whereAmong(this.db('incident_entities'), 'incident_id', unique)
+      this.whereAmong(this.db('incident_entities'), 'incident_id', idList)
         .select('incident_id', 'entity_ref', 'owner_ref', 'system_ref')
         .orderBy(['incident_id', 'entity_ref']),
-      this.whereAmong(this.db('incident_roles'), 'incident_id', unique)
-        .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
-        .orderBy(['incident_id', 'assigned_at', 'id']),
+      this.whereAmong(this.db('incident_roles'), 'incident_id', idList)
+        .select('incident_id', 'role', 'user_ref', this.timestamp('assigned_at', 'assigned_at'), this.timestamp('released_at', 'released_at'))
+        .orderBy(['incident_id', 'incident_roles.assigned_at', 'id']),
       // A reopen is a status change away from resolved; the first one counts.
-      this.whereAmong(this.db('timeline_events'), 'incident_id', unique)
+      this.whereAmong(this.db('timeline_events'), 'incident_id', idList)
         .where('type', 'status-change')
         .where('body', 'like', '%"from":"resolved"%')
         .groupBy('incident_id')
-        .select('incident_id')
-        .min({ at: 'occurred_at' }),
-      this.whereAmong(this.db('incident_repeats'), 'earlier_incident_id', unique)
+        .select('incident_id', this.timestamp('min(occurred_at)', 'at')),
+      this.whereAmong(this.db('incident_repeats'), 'earlier_incident_id', idList)
         .groupBy('earlier_incident_id')
-        .select('earlier_incident_id')
-        .min({ at: 'linked_at' }),
+        .select('earlier_incident_id', this.timestamp('min(linked_at)', 'at')),
     ]);
     for (const row of incidents) {
       let tags: string[] = [];
@@ -108,8 +130,8 @@ export class DatabaseSuggestionStore implements SuggestionStore {
         title: row.title,
         severity: row.severity as Severity,
         ...(row.incident_type ? { incidentType: row.incident_type } : {}),
-        declaredAt: toIso(row.declared_at),
-        ...(row.resolved_at ? { resolvedAt: toIso(row.resolved_at) } : {}),
+        declaredAt: this.isoOf(row.declared_at),
+        ...(row.resolved_at ? { resolvedAt: this.isoOf(row.resolved_at) } : {}),
         entities: [],
         roles: [],
         tags,
@@ -127,17 +149,17 @@ export class DatabaseSuggestionStore implements SuggestionStore {
       records.get(row.incident_id)?.roles.push({
         role: row.role as IncidentRole,
         userRef: row.user_ref,
-        assignedAt: toIso(row.assigned_at),
-        ...(row.released_at ? { releasedAt: toIso(row.released_at) } : {}),
+        assignedAt: this.isoOf(row.assigned_at),
+        ...(row.released_at ? { releasedAt: this.isoOf(row.released_at) } : {}),
       });
     }
     for (const row of reopens as Array<{ incident_id: string; at: DbTimestamp }>) {
       const record = records.get(row.incident_id);
-      if (record) record.reopenedAt = toIso(row.at);
+      if (record) record.reopenedAt = this.isoOf(row.at);
     }
     for (const row of repeats as Array<{ earlier_incident_id: string; at: DbTimestamp }>) {
       const record = records.get(row.earlier_incident_id);
-      if (record) record.repeatLinkedAt = toIso(row.at);
+      if (record) record.repeatLinkedAt = this.isoOf(row.at);
     }
     return ids.filter(id => records.has(id)).map(id => records.get(id)!);
   }

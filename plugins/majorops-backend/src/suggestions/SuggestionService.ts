@@ -164,29 +164,41 @@ export class SuggestionService {
     return { candidates, reputation: reputationOf(candidates, summaries) };
   }
 
-  /** The affected entities and their systems, with owners and annotations. */
+  /**
+   * The affected entities and their systems, with owners and annotations.
+   * `likelySystemRefs` (the systems recorded at declaration) are asked for
+   * together with the entities, so that usually one catalog call is enough;
+   * a system the catalog names otherwise is read after.
+   */
   private async loadEntities(
     entityRefs: string[],
     credentials: BackstageCredentials,
+    likelySystemRefs: string[] = [],
   ): Promise<{ entities: AssignmentEntity[]; incidentTypes: string[] }> {
     const refs = [...new Set(entityRefs.map(lower))];
-    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: refs, fields: ENTITY_FIELDS }, { credentials });
+    const likely = [...new Set(likelySystemRefs.map(lower))].filter(ref => !refs.includes(ref));
+    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: [...refs, ...likely], fields: ENTITY_FIELDS }, { credentials });
     const entities = new Map<string, AssignmentEntity>();
     const incidentTypes = new Set<string>();
     const systems = new Set<string>();
-    items.forEach((item, i) => {
+    items.slice(0, refs.length).forEach((item, i) => {
       if (!item) return;
       const described = entityOf(item, refs[i]);
       entities.set(described.entityRef, described);
       if (described.systemRef) systems.add(lower(described.systemRef));
       readAnnotationList(item.metadata.annotations, ANNOTATION_INCIDENT_TYPES).forEach(t => incidentTypes.add(t));
     });
+    /** Systems read already: the entity, or undefined when the catalog has none by that ref. */
+    const read = new Map<string, Entity | undefined>(likely.map((ref, i) => [ref, items[refs.length + i]]));
     const systemRefs = [...systems].filter(ref => !entities.has(ref));
-    if (systemRefs.length > 0) {
-      const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: systemRefs, fields: ENTITY_FIELDS }, { credentials });
-      found.items.forEach((item, i) => {
-        if (item) entities.set(systemRefs[i], entityOf(item, systemRefs[i]));
-      });
+    const missing = systemRefs.filter(ref => !read.has(ref));
+    if (missing.length > 0) {
+      const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: missing, fields: ENTITY_FIELDS }, { credentials });
+      missing.forEach((ref, i) => read.set(ref, found.items[i]));
+    }
+    for (const ref of systemRefs) {
+      const item = read.get(ref);
+      if (item) entities.set(ref, entityOf(item, ref));
     }
     return { entities: [...entities.values()], incidentTypes: [...incidentTypes].sort(compareStrings) };
   }
@@ -210,7 +222,11 @@ export class SuggestionService {
     const nowMs = Date.parse(now);
     const [teamMembers, { entities, incidentTypes }, open] = await Promise.all([
       options.groupRef ? this.loadMembers(credentials, [options.groupRef]) : Promise.resolve(undefined),
-      this.loadEntities(target.entityRefs, credentials),
+      this.loadEntities(
+        target.entityRefs,
+        credentials,
+        (target.recorded ?? []).map(e => e.systemRef).filter((ref): ref is string => Boolean(ref)),
+      ),
       this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
     ]);
     const byRef = new Map(entities.map(e => [e.entityRef, e]));

@@ -191,6 +191,13 @@ describe('majorops suggestions API', () => {
       expect(JSON.stringify(draft.body)).not.toContain(GUS);
     });
 
+    it("reads today's system from the catalog when the one recorded at declaration is another", async () => {
+      await knex('incident_entities').where({ incident_id: target.id }).update({ system_ref: 'system:default/retired' });
+      const suggestions = await suggestionsFor(ADA);
+      const cy = [...suggestions.incidentCommander, ...(suggestions.operationsChief ? [suggestions.operationsChief] : [])].find(c => c.userRef === CY);
+      expect(cy?.breakdown.ownership.reasons).toEqual([`Member of ${PLATFORM}, which owns ${SHOP}, the system of ${CHECKOUT}`]);
+    });
+
     it('never suggests a suspended responder, and says why', async () => {
       const suggestions = await suggestionsFor(ADA);
       expect(refs(suggestions.incidentCommander)).not.toContain(DEE);

@@ -304,11 +304,17 @@ function engagementsByUserOf(history: PastIncident[], config: AssignmentConfig):
   return byUser;
 }
 
+/** At most this many past incidents are shown as evidence per person. */
+const EVIDENCE_SHOWN = 5;
+
 function expertiseOf(engagements: Engagement[], nowMs: number, config: AssignmentConfig): Expertise {
   if (engagements.length === 0) return { raw: 0, evidence: [], reasons: [] };
-  const evidence: ExpertiseEvidence[] = [];
   /** facet key → phrase and the incidents that matched it. */
   const facets = new Map<string, { phrase: string; items: Engagement[] }>();
+  /** The heaviest engagements so far (rounded weight, then incident id), as a stable sort would order them. */
+  const heaviest: Array<{ weight: number; engagement: Engagement }> = [];
+  const before = (a: { weight: number; engagement: Engagement }, b: { weight: number; engagement: Engagement }) =>
+    b.weight - a.weight || compareStrings(a.engagement.past.known.incident.id, b.engagement.past.known.incident.id);
   let raw = 0;
   for (const engagement of engagements) {
     const { past, role } = engagement;
@@ -319,20 +325,28 @@ function expertiseOf(engagements: Engagement[], nowMs: number, config: Assignmen
       else facets.set(key, { phrase, items: [engagement] });
     }
     if (matches.length === 0 || match === 0) continue;
-    const known = past.known;
     const weight = match * incidentWeight(past, role, config);
     raw += weight;
-    evidence.push({
+    const entry = { weight: round3(weight), engagement };
+    if (heaviest.length === EVIDENCE_SHOWN && before(heaviest[EVIDENCE_SHOWN - 1], entry) <= 0) continue;
+    let at = heaviest.length;
+    while (at > 0 && before(heaviest[at - 1], entry) > 0) at--;
+    heaviest.splice(at, 0, entry);
+    if (heaviest.length > EVIDENCE_SHOWN) heaviest.pop();
+  }
+  const evidence: ExpertiseEvidence[] = heaviest.map(({ weight, engagement: { past, role } }) => {
+    const known = past.known;
+    return {
       incidentId: known.incident.id,
       ...(known.incident.title ? { title: known.incident.title } : {}),
       severity: known.incident.severity,
       declaredAt: known.incident.declaredAt,
       role,
-      matches: [...matches],
+      matches: [...past.match.matches],
       outcome: past.factors.outcome,
-      weight: round3(weight),
-    });
-  }
+      weight,
+    };
+  });
   const reasons: string[] = [];
   for (const { phrase, items } of facets.values()) {
     for (const commanded of [true, false]) {
@@ -345,8 +359,7 @@ function expertiseOf(engagements: Engagement[], nowMs: number, config: Assignmen
       reasons.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
     }
   }
-  evidence.sort((a, b) => b.weight - a.weight || compareStrings(a.incidentId, b.incidentId));
-  return { raw, evidence: evidence.slice(0, 5), reasons };
+  return { raw, evidence, reasons };
 }
 
 function burnoutOf(reputation: AssignmentReputation | undefined, nowMs: number, config: AssignmentConfig): string[] {
