@@ -332,6 +332,7 @@ async function main() {
       profile.enabled = false;
       recomputes.push({ label, seconds, result, calls: [...calls.entries()].sort((a, b) => b[1].ms - a[1].ms), survey: { ...surveyCalls }, queries: profile.top(12), load: loadavg() });
       console.log(`  ${result.events} events, ${result.incidents} incidents, ${result.people} people in ${seconds.toFixed(1)} s = ${int(result.events / seconds)} events/s`);
+      for (const [name, c] of recomputes[recomputes.length - 1].calls) console.log(`    ${name}: ${c.count} calls, ${(c.ms / 1000).toFixed(2)} s`);
     };
     const skipRecompute = Boolean(args['skip-recompute']);
     const ledgerBefore = Number((await knex('reputation_ledger').count({ n: '*' }).first())?.n ?? 0);

@@ -74,6 +74,14 @@ function truthy(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't';
 }
 
+/** A timestamp as ISO-8601 text: PostgreSQL already formatted it (see isoColumn); other engines give dates or epoch numbers. */
+function isoOf(value: DbTimestamp): string;
+function isoOf(value: DbTimestamp | null | undefined): string | undefined;
+function isoOf(value: DbTimestamp | null | undefined): string | undefined {
+  if (typeof value === 'string' && value.length === 24 && value.endsWith('Z')) return value;
+  return toIso(value);
+}
+
 function isPostgres(db: Knex): boolean {
   return String(db.client.config.client).includes('pg');
 }
@@ -131,29 +139,40 @@ export class DatabaseReputationStore implements ReputationStore {
   async loadIncidents(ids: string[]): Promise<IncidentRecord[]> {
     if (ids.length === 0) return [];
     const records = new Map<string, IncidentRecord>();
-    for (const part of chunks(ids)) {
+    for (const part of chunks(ids, 1000)) {
+      const ts = (column: string, alias: string) => this.isoColumn(column, alias);
       const [incidents, roles, events, firsts, repeats] = await Promise.all([
         this.db('incidents')
           .whereIn('id', part)
-          .select('id', 'title', 'severity', 'status', 'external_cause', 'declared_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at'),
+          .select(
+            'id',
+            'title',
+            'severity',
+            'status',
+            'external_cause',
+            ts('declared_at', 'declared_at'),
+            ts('detected_at', 'detected_at'),
+            ts('acknowledged_at', 'acknowledged_at'),
+            ts('mitigated_at', 'mitigated_at'),
+            ts('resolved_at', 'resolved_at'),
+          ),
         this.db('incident_roles')
           .whereIn('incident_id', part)
-          .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
+          .select('incident_id', 'role', 'user_ref', ts('assigned_at', 'assigned_at'), ts('released_at', 'released_at'))
           .orderBy(['incident_id', 'assigned_at', 'id']),
         this.db('timeline_events')
           .whereIn('incident_id', part)
           .whereIn('type', FACT_EVENT_TYPES)
-          .select('incident_id', 'type', 'occurred_at', 'actor_ref', 'body')
-          .orderBy(['incident_id', 'occurred_at', 'id']),
+          .select('incident_id', 'type', ts('occurred_at', 'occurred_at'), 'actor_ref', 'body')
+          .orderBy(['incident_id', 'timeline_events.occurred_at', 'id']),
         this.db('timeline_events')
           .whereIn('incident_id', part)
           .groupBy('incident_id', 'actor_ref')
-          .select('incident_id', 'actor_ref')
-          .min({ at: 'occurred_at' }),
+          .select('incident_id', 'actor_ref', ts('min(occurred_at)', 'at')),
         this.db('incident_repeats as r')
           .join('incidents as i', 'i.id', 'r.incident_id')
           .whereIn('r.earlier_incident_id', part)
-          .select('r.earlier_incident_id', 'r.incident_id', 'i.declared_at')
+          .select('r.earlier_incident_id', 'r.incident_id', ts('i.declared_at', 'declared_at'))
           .orderBy(['r.earlier_incident_id', 'r.incident_id']),
       ]);
       for (const row of incidents) {
@@ -163,11 +182,11 @@ export class DatabaseReputationStore implements ReputationStore {
           severity: row.severity,
           status: row.status,
           externalCause: truthy(row.external_cause),
-          declaredAt: toIso(row.declared_at),
-          detectedAt: toIso(row.detected_at),
-          acknowledgedAt: toIso(row.acknowledged_at),
-          mitigatedAt: toIso(row.mitigated_at),
-          resolvedAt: toIso(row.resolved_at),
+          declaredAt: isoOf(row.declared_at),
+          detectedAt: isoOf(row.detected_at),
+          acknowledgedAt: isoOf(row.acknowledged_at),
+          mitigatedAt: isoOf(row.mitigated_at),
+          resolvedAt: isoOf(row.resolved_at),
           roles: [],
           events: [],
           firstEntries: [],
@@ -178,23 +197,23 @@ export class DatabaseReputationStore implements ReputationStore {
         records.get(row.incident_id)?.roles.push({
           role: row.role,
           userRef: row.user_ref,
-          assignedAt: toIso(row.assigned_at),
-          releasedAt: toIso(row.released_at),
+          assignedAt: isoOf(row.assigned_at),
+          releasedAt: isoOf(row.released_at),
         });
       }
       for (const row of events) {
         records.get(row.incident_id)?.events.push({
           type: row.type,
-          occurredAt: toIso(row.occurred_at),
+          occurredAt: isoOf(row.occurred_at),
           actorRef: row.actor_ref,
           body: parseBody(row.body),
         });
       }
       for (const row of firsts as Array<{ incident_id: string; actor_ref: string; at: DbTimestamp }>) {
-        records.get(row.incident_id)?.firstEntries.push({ actorRef: row.actor_ref, at: toIso(row.at) });
+        records.get(row.incident_id)?.firstEntries.push({ actorRef: row.actor_ref, at: isoOf(row.at) });
       }
       for (const row of repeats) {
-        records.get(row.earlier_incident_id)?.repeats.push({ incidentId: row.incident_id, declaredAt: toIso(row.declared_at) });
+        records.get(row.earlier_incident_id)?.repeats.push({ incidentId: row.incident_id, declaredAt: isoOf(row.declared_at) });
       }
     }
     for (const record of records.values()) record.firstEntries.sort((a, b) => (a.actorRef < b.actorRef ? -1 : a.actorRef > b.actorRef ? 1 : 0));
@@ -326,6 +345,16 @@ export class DatabaseReputationStore implements ReputationStore {
       if (p.facilitator_ref) users.add(p.facilitator_ref);
     }
     return { incidentIds: [...incidentIds].sort(), knowledgeUserRefs: [...users].sort() };
+  }
+
+  /**
+   * Selects a timestamp column as ISO-8601 text. On PostgreSQL the server
+   * formats it, which spares the client parsing a date and formatting it
+   * again for every row of a full recompute; elsewhere the column as it is.
+   */
+  private isoColumn(expression: string, alias: string): Knex.Raw | string {
+    if (!isPostgres(this.db)) return this.db.raw(`${expression} as ??`, [alias]);
+    return this.db.raw(`to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ??`, [alias]);
   }
 
   /** The generation readers see, as a subquery, so that a read stays one statement. */

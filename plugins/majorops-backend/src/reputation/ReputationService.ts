@@ -37,7 +37,9 @@ const WORKLOAD_WEEKS = 8;
 const BURNOUT_LOOKBACK_WEEKS = 26;
 /** The incremental update re-reads this much before its watermark, for clocks of several instances that disagree a little. */
 const WATERMARK_OVERLAP_MS = 2 * 60 * 1000;
-const INCIDENT_BATCH = 500;
+const INCIDENT_BATCH = 1000;
+/** Peer feedback aggregates read at once while deriving people's events. */
+const FEEDBACK_CONCURRENCY = 8;
 const USER_BATCH = 200;
 export const LEDGER_WATERMARK = 'ledger';
 /** The ledger sources replaced per person: peacetime work and peer feedback. */
@@ -139,12 +141,16 @@ export class ReputationService implements ReputationSummaryReader {
         }
       }
       if (peerFeedback) {
-        for (const userRef of batch) {
-          for (const aggregate of await peerFeedback.aggregatesFor(userRef, computedAt, { includeComments: false })) {
-            for (const event of derivePeerFeedback(userRef, aggregate, config.derivation)) {
-              events.push({ ...event, sourceKey: `survey:${aggregate.window.id}` });
+        for (let j = 0; j < batch.length; j += FEEDBACK_CONCURRENCY) {
+          const part = batch.slice(j, j + FEEDBACK_CONCURRENCY);
+          const aggregates = await Promise.all(part.map(ref => peerFeedback.aggregatesFor(ref, computedAt, { includeComments: false })));
+          part.forEach((userRef, k) => {
+            for (const aggregate of aggregates[k]) {
+              for (const event of derivePeerFeedback(userRef, aggregate, config.derivation)) {
+                events.push({ ...event, sourceKey: `survey:${aggregate.window.id}` });
+              }
             }
-          }
+          });
         }
       }
       await write(batch, events);
@@ -163,7 +169,15 @@ export class ReputationService implements ReputationSummaryReader {
     const { store } = this.options;
     const computedAt = this.now();
     const generation = await store.beginRebuild();
-    const append = (_batch: string[], events: KeyedLedgerEvent[]) => store.appendEvents(generation, events, computedAt);
+    // One write in flight while the next batch is loaded and derived: the
+    // database and this process work at the same time. A failed write
+    // surfaces at the next batch or at the end.
+    let writing: Promise<void> = Promise.resolve();
+    const append = async (_batch: string[], events: KeyedLedgerEvent[]) => {
+      await writing;
+      writing = store.appendEvents(generation, events, computedAt);
+      writing.catch(() => {});
+    };
     const people = new Set<string>();
     let incidents = 0;
     let events = 0;
@@ -179,6 +193,7 @@ export class ReputationService implements ReputationSummaryReader {
     }
     for (const userRef of await store.listKnowledgeUserRefs()) people.add(userRef);
     events += await this.derivePeople([...people].sort(), computedAt, append);
+    await writing;
     await store.finishRebuild(generation, computedAt);
     await store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));
     return { incidents, people: people.size, events, userRefs: [...people].sort() };

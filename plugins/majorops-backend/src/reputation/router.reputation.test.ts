@@ -188,6 +188,32 @@ describe('majorops reputation API', () => {
       expect((await get(`/responders/${encodeURIComponent(ADA)}/ledger?cursor=nope`)).status).toBe(400);
     });
 
+    it('rebuilds beside the visible ledger: readers see the old one until the switch, and an interrupted rebuild leaves nothing', async () => {
+      const id = await declare(BO);
+      await transition(id, 'resolved', BO);
+      await runLedgerTask();
+      const store = DatabaseReputationStore.create(knex);
+      const visible = await ledger();
+      expect(visible.length).toBeGreaterThan(0);
+      const generations = async () => (await knex('reputation_ledger').distinct('generation').pluck('generation')).map(Number).sort();
+
+      // A rebuild that stops half-way (the instance went down after one batch).
+      const generation = await store.beginRebuild();
+      await store.appendEvents(generation, [{ ...visible[0], reason: 'half-built' }], new Date().toISOString());
+      expect(await ledger()).toEqual(visible);
+      expect((await store.listEvents(visible[0].userRef)).map(e => e.reason)).not.toContain('half-built');
+      expect((await get(`/responders/${encodeURIComponent(BO)}/ledger`, BO)).body.items.map((e: { reason: string }) => e.reason)).not.toContain('half-built');
+      // The first task run was itself a full rebuild: the visible generation is the one before.
+      expect(await generations()).toEqual([generation - 1, generation]);
+
+      // The next full rebuild starts clean, switches, and removes the old generation.
+      await knex('reputation_watermarks').delete();
+      await runLedgerTask();
+      expect(await ledger()).toEqual(visible);
+      expect(await generations()).toEqual([generation]);
+      expect(await knex('reputation_ledger_state').pluck('generation')).toEqual([generation]);
+    });
+
     it('updates only the participants of the incident that resolved since the last run', async () => {
       const old = await declare(BO);
       await transition(old, 'resolved', BO);
