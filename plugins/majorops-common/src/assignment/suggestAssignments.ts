@@ -192,7 +192,10 @@ function ownershipOf(user: AssignmentUser, target: Target, config: AssignmentCon
 interface Expertise {
   raw: number;
   evidence: ExpertiseEvidence[];
-  reasons: string[];
+  /** Whether any past incident matched a facet of the target (then there is at least one reason). */
+  matchedAnyFacet: boolean;
+  /** The reasons, written only when asked for (for the people shown). */
+  reasons(): string[];
 }
 
 function outcomeOf(known: KnownIncident): ExpertiseEvidence['outcome'] {
@@ -308,7 +311,7 @@ function engagementsByUserOf(history: PastIncident[], config: AssignmentConfig):
 const EVIDENCE_SHOWN = 5;
 
 function expertiseOf(engagements: Engagement[], nowMs: number, config: AssignmentConfig): Expertise {
-  if (engagements.length === 0) return { raw: 0, evidence: [], reasons: [] };
+  if (engagements.length === 0) return { raw: 0, evidence: [], matchedAnyFacet: false, reasons: () => [] };
   /** facet key → phrase and the incidents that matched it. */
   const facets = new Map<string, { phrase: string; items: Engagement[] }>();
   /** The heaviest engagements so far (rounded weight, then incident id), as a stable sort would order them. */
@@ -347,19 +350,22 @@ function expertiseOf(engagements: Engagement[], nowMs: number, config: Assignmen
       weight,
     };
   });
-  const reasons: string[] = [];
-  for (const { phrase, items } of facets.values()) {
-    for (const commanded of [true, false]) {
-      const group = items.filter(i => (i.role === 'incident-commander') === commanded);
-      if (group.length === 0) continue;
-      const major = group.every(i => isMajor(i.past.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
-      const lastYear = group.every(i => nowMs - i.past.known.declared <= YEAR_MS) ? ' in the last year' : '';
-      const clean = group.filter(i => i.past.factors.outcome === 'clean').length;
-      const verb = commanded ? 'Commanded' : 'Held a role on';
-      reasons.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
+  const reasons = (): string[] => {
+    const out: string[] = [];
+    for (const { phrase, items } of facets.values()) {
+      for (const commanded of [true, false]) {
+        const group = items.filter(i => (i.role === 'incident-commander') === commanded);
+        if (group.length === 0) continue;
+        const major = group.every(i => isMajor(i.past.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
+        const lastYear = group.every(i => nowMs - i.past.known.declared <= YEAR_MS) ? ' in the last year' : '';
+        const clean = group.filter(i => i.past.factors.outcome === 'clean').length;
+        const verb = commanded ? 'Commanded' : 'Held a role on';
+        out.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
+      }
     }
-  }
-  return { raw, evidence, reasons };
+    return out;
+  };
+  return { raw, evidence, matchedAnyFacet: facets.size > 0, reasons };
 }
 
 function burnoutOf(reputation: AssignmentReputation | undefined, nowMs: number, config: AssignmentConfig): string[] {
@@ -394,7 +400,8 @@ interface Scored {
   user: AssignmentUser;
   reputation?: AssignmentReputation;
   score: number;
-  breakdown: Record<AssignmentComponent, AssignmentScoreComponent>;
+  /** The components with their reasons, written when first asked for (for the people shown). */
+  breakdown(): Record<AssignmentComponent, AssignmentScoreComponent>;
   evidence: ExpertiseEvidence[];
   busy: string[];
   engagements: Engagement[];
@@ -403,21 +410,25 @@ interface Scored {
 
 function candidate(s: Scored, rank: number): AssignmentCandidate {
   const order = (c: AssignmentComponent) => ASSIGNMENT_COMPONENTS.indexOf(c);
+  const breakdown = s.breakdown();
   const reasons = [...ASSIGNMENT_COMPONENTS]
-    .filter(c => s.breakdown[c].reasons.length > 0)
-    .sort((a, b) => Math.abs(s.breakdown[b].points) - Math.abs(s.breakdown[a].points) || order(a) - order(b))
-    .flatMap(c => s.breakdown[c].reasons);
+    .filter(c => breakdown[c].reasons.length > 0)
+    .sort((a, b) => Math.abs(breakdown[b].points) - Math.abs(breakdown[a].points) || order(a) - order(b))
+    .flatMap(c => breakdown[c].reasons);
   return {
     userRef: s.user.userRef,
     ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
     rank,
     score: s.score,
     ...(s.reputation?.level ? { level: { level: s.reputation.level.level, name: s.reputation.level.name } } : {}),
-    breakdown: s.breakdown,
+    breakdown,
     reasons,
     evidence: s.evidence,
   };
 }
+
+const NO_REASONS: string[] = [];
+const PENALTY = Object.fromEntries(ASSIGNMENT_COMPONENTS.map(c => [c, ASSIGNMENT_PENALTIES.includes(c)])) as Record<AssignmentComponent, boolean>;
 
 const SLOT_ORDER: AssignmentSlot[] = ['incident-commander', 'operations-chief', 'expert'];
 
@@ -534,6 +545,8 @@ export function suggestAssignments(
     }
     return pattern;
   };
+  // Busy people are left out rather than marked down when `excludeBusy` is set.
+  const weightOf = (c: AssignmentComponent) => (c === 'busy' && config.excludeBusy ? 0 : w[c]);
   const scored: Scored[] = users.map(user => {
     const reputation = reputations.get(user.userRef);
     const timeZone = user.timeZone ?? input.timeZone ?? 'UTC';
@@ -546,35 +559,57 @@ export function suggestAssignments(
     const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
     const peer = reputation?.peerPreference;
     const score = reputation?.score;
-    const values: Record<AssignmentComponent, [number, string[]]> = {
-      reputation: [score === undefined ? 0 : score / 1000, [score === undefined ? 'No reputation score yet' : `Reputation score ${score} of 1000`]],
-      champion: reputation?.badge?.holds ? [1, ['Holds the SRE Champion badge']] : [0, []],
-      ownership: [ownership.value, ownership.reasons],
-      expertise: [expertise.raw / (expertise.raw + config.expertiseSaturation), expertise.reasons],
-      peerPreference:
-        peer === undefined
-          ? [config.peerPreferenceNeutral, ['No peer aggregate shown yet (too few raters): counted as neutral']]
-          : [(peer - 1) / 9, [`Peers would want them as primary contact on the next P1: ${peer}/10 on average`]],
-      timeOfDay: [pattern.value, [pattern.reason.replace(/\.$/, '')]],
-      workload:
-        hoursPerWeek === undefined || hoursPerWeek <= 0
-          ? [0, []]
-          : [Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek), [`${hoursPerWeek} hours in incidents per week recently`]],
-      burnout: burnout.length > 0 ? [1, burnout] : [0, []],
-      busy: busy.length > 0 ? [1, busy] : [0, []],
+    // The score needs only the values; the reasons are written for the people shown.
+    const values: Record<AssignmentComponent, number> = {
+      reputation: score === undefined ? 0 : score / 1000,
+      champion: reputation?.badge?.holds ? 1 : 0,
+      ownership: ownership.value,
+      expertise: expertise.raw / (expertise.raw + config.expertiseSaturation),
+      peerPreference: peer === undefined ? config.peerPreferenceNeutral : (peer - 1) / 9,
+      timeOfDay: pattern.value,
+      workload: hoursPerWeek === undefined || hoursPerWeek <= 0 ? 0 : Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek),
+      burnout: burnout.length > 0 ? 1 : 0,
+      busy: busy.length > 0 ? 1 : 0,
     };
-    const breakdown = {} as Record<AssignmentComponent, AssignmentScoreComponent>;
+    const reasonsOf = (c: AssignmentComponent): string[] => {
+      switch (c) {
+        case 'reputation':
+          return [score === undefined ? 'No reputation score yet' : `Reputation score ${score} of 1000`];
+        case 'champion':
+          return reputation?.badge?.holds ? ['Holds the SRE Champion badge'] : [];
+        case 'ownership':
+          return ownership.reasons;
+        case 'expertise':
+          return expertise.reasons();
+        case 'peerPreference':
+          return peer === undefined
+            ? ['No peer aggregate shown yet (too few raters): counted as neutral']
+            : [`Peers would want them as primary contact on the next P1: ${peer}/10 on average`];
+        case 'timeOfDay':
+          return [pattern.reason.replace(/\.$/, '')];
+        case 'workload':
+          return hoursPerWeek === undefined || hoursPerWeek <= 0 ? [] : [`${hoursPerWeek} hours in incidents per week recently`];
+        case 'burnout':
+          return burnout;
+        case 'busy':
+          return busy;
+        default:
+          return [];
+      }
+    };
     let total = 0;
-    for (const c of ASSIGNMENT_COMPONENTS) {
-      const penalty = ASSIGNMENT_PENALTIES.includes(c);
-      // Busy people are left out rather than marked down when `excludeBusy` is set.
-      const weight = c === 'busy' && config.excludeBusy ? 0 : w[c];
-      breakdown[c] = component(values[c][0], weight, values[c][1], penalty);
-      total += breakdown[c].points;
-    }
+    for (const c of ASSIGNMENT_COMPONENTS) total += component(values[c], weightOf(c), NO_REASONS, PENALTY[c]).points;
+    let breakdown: Record<AssignmentComponent, AssignmentScoreComponent> | undefined;
+    const breakdownOf = () => {
+      if (!breakdown) {
+        breakdown = {} as Record<AssignmentComponent, AssignmentScoreComponent>;
+        for (const c of ASSIGNMENT_COMPONENTS) breakdown[c] = component(values[c], weightOf(c), reasonsOf(c), PENALTY[c]);
+      }
+      return breakdown;
+    };
     // Worth listing when left out: in an owning team, a track record on the incident's topics, or busy elsewhere.
-    const relevant = ownership.value > 0 || expertise.reasons.length > 0 || busy.length > 0;
-    return { user, reputation, score: round1(total), breakdown, evidence: expertise.evidence, busy, engagements, relevant };
+    const relevant = ownership.value > 0 || expertise.matchedAnyFacet || busy.length > 0;
+    return { user, reputation, score: round1(total), breakdown: breakdownOf, evidence: expertise.evidence, busy, engagements, relevant };
   });
   scored.sort((a, b) => b.score - a.score || compareStrings(a.user.userRef, b.user.userRef));
 
