@@ -24,7 +24,7 @@ import {
 import type { ReputationSummary, ReputationSummaryReader } from '../reputation/ReputationSummaryReader';
 import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
-import type { SuggestionStore } from './SuggestionStore';
+import type { HistoryFilter, SuggestionStore } from './SuggestionStore';
 import { redactSuggestions } from './redactSuggestions';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -217,9 +217,28 @@ export class SuggestionService {
     target: Omit<AssignmentTarget, 'entities'> & { entityRefs: string[]; recorded?: AssignmentTarget['entities'] },
     credentials: BackstageCredentials,
     now: string,
-    options: { groupRef?: string } = {},
+    options: { groupRef?: string; open?: AssignmentIncident[] } = {},
   ): Promise<AssignmentInput> {
     const nowMs = Date.parse(now);
+    const historyFilter = (systemRefs: string[], incidentType: string | undefined): HistoryFilter => ({
+      entityRefs: target.entityRefs.map(lower),
+      systemRefs: [...new Set(systemRefs)],
+      incidentType,
+      since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
+      limit: this.settings.maxHistoryIncidents,
+    });
+    // For a declared incident with a type, the history is most likely that of the systems recorded at
+    // declaration: read at once, while the catalog is asked, and used if the catalog agrees.
+    const likelyFilter =
+      target.recorded && target.incidentType !== undefined
+        ? historyFilter(
+            target.entityRefs.flatMap(ref => target.recorded!.find(e => e.entityRef === ref)?.systemRef ?? []),
+            target.incidentType,
+          )
+        : undefined;
+    const likelyHistory = likelyFilter ? this.options.store.listHistory(likelyFilter) : undefined;
+    // Not awaited when the catalog disagrees: its failure then concerns no one.
+    likelyHistory?.catch(() => undefined);
     const [teamMembers, { entities, incidentTypes }, open] = await Promise.all([
       options.groupRef ? this.loadMembers(credentials, [options.groupRef]) : Promise.resolve(undefined),
       this.loadEntities(
@@ -227,7 +246,7 @@ export class SuggestionService {
         credentials,
         (target.recorded ?? []).map(e => e.systemRef).filter((ref): ref is string => Boolean(ref)),
       ),
-      this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
+      options.open ?? this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
     ]);
     const byRef = new Map(entities.map(e => [e.entityRef, e]));
     const affected = target.entityRefs.map(ref => {
@@ -243,15 +262,10 @@ export class SuggestionService {
     const systemRefs = [...new Set(affected.map(e => e.systemRef).filter((s): s is string => Boolean(s)))];
     // The owning teams are known from the entities: their members are read while the history loads.
     const owningGroups = [...whoCanMatter(affected, byRef, []).owners].filter(ref => !ref.startsWith('user:')).sort(compareStrings);
+    const filter = historyFilter(systemRefs, incidentType);
     const [members, history] = await Promise.all([
       teamMembers ? Promise.resolve([]) : this.loadMembers(credentials, owningGroups),
-      this.options.store.listHistory({
-        entityRefs: affected.map(e => e.entityRef),
-        systemRefs,
-        incidentType,
-        since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
-        limit: this.settings.maxHistoryIncidents,
-      }),
+      likelyHistory && likelyFilter && sameHistoryFilter(filter, likelyFilter) ? likelyHistory : this.options.store.listHistory(filter),
     ]);
     const incidents = new Map<string, AssignmentIncident>();
     for (const incident of [...history, ...open]) incidents.set(incident.id, incident);
@@ -280,7 +294,11 @@ export class SuggestionService {
   }
 
   private async suggestFor(id: string, credentials: BackstageCredentials, now: string) {
-    const incident = await this.options.store.getIncident(id);
+    // Who is busy does not depend on the incident: read at the same time.
+    const [incident, open] = await Promise.all([
+      this.options.store.getIncident(id),
+      this.options.store.listOpenIncidents(this.settings.maxOpenIncidents),
+    ]);
     if (!incident) throw new NotFoundError(`No incident with id ${id}`);
     const input = await this.loadInput(
       {
@@ -294,6 +312,7 @@ export class SuggestionService {
       },
       credentials,
       now,
+      { open },
     );
     return suggestAssignments(input, now, this.options.config);
   }
@@ -454,6 +473,18 @@ export function whoCanMatter(
   const engaged = new Set<string>();
   for (const incident of incidents) for (const role of incident.roles) engaged.add(lower(role.userRef));
   return { owners, engaged };
+}
+
+/** Whether two history filters select the same incidents (the order of refs does not matter). */
+function sameHistoryFilter(a: HistoryFilter, b: HistoryFilter): boolean {
+  const same = (x: string[], y: string[]) => {
+    const setX = new Set(x);
+    const setY = new Set(y);
+    return setX.size === setY.size && [...setX].every(v => setY.has(v));
+  };
+  return (
+    a.incidentType === b.incidentType && a.since === b.since && a.limit === b.limit && same(a.entityRefs, b.entityRefs) && same(a.systemRefs, b.systemRefs)
+  );
 }
 
 /** The engine's reputation of each of `users` with a summary, in their order. */

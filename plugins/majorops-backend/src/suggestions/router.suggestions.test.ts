@@ -196,6 +196,8 @@ describe('majorops suggestions API', () => {
       const suggestions = await suggestionsFor(ADA);
       const cy = [...suggestions.incidentCommander, ...(suggestions.operationsChief ? [suggestions.operationsChief] : [])].find(c => c.userRef === CY);
       expect(cy?.breakdown.ownership.reasons).toEqual([`Member of ${PLATFORM}, which owns ${SHOP}, the system of ${CHECKOUT}`]);
+      // The history is that of today's system: Cy's incident on payments, in the same system, counts.
+      expect(cy?.breakdown.expertise.reasons.join('\n')).toMatch(new RegExp(`Commanded 1 SEV1/SEV2 incident in ${SHOP}`));
     });
 
     it('never suggests a suspended responder, and says why', async () => {
