@@ -34,6 +34,8 @@ import {
  */
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
+/** Differences in a metric value smaller than this are rounding, not a change (values run 0–100). */
+const TIE_TOLERANCE = 1e-9;
 
 /** A stretch of time in which the person's workload was flagged (see `computeWorkload`). */
 export interface BurnoutPeriod {
@@ -143,14 +145,48 @@ function combine(items: Item[], config: ScoreConfig): Combined {
   return { value: totalWeight > 0 ? sum / totalWeight : config.neutralValue, items, weights, totalWeight, cappedIncidents };
 }
 
+/** An incident's evidence in a metric: its total weight and weighted value. */
+interface GroupEntry {
+  id: string;
+  weight: number;
+  sum: number;
+}
+
 /**
- * The value `combine` would give, kept as running sums per incident so that
- * trying one more event costs one pass over the incidents, not over every event.
+ * `incidentCap` on the heaviest incidents only: `top` holds the largest
+ * group weights in descending order — at least as many as can ever be cut
+ * (fewer than 1 / share, plus one) — `total` all group weights, `count` the
+ * number of groups.
+ */
+function capFromTop(top: number[], total: number, count: number, otherWeight: number, share: number): number {
+  if (share >= 1) return Infinity;
+  let rest = total;
+  for (let j = 0; j <= count && share * j < 1; j++) {
+    if (j > 0) rest -= top[j - 1];
+    const x = (share * (otherWeight + rest)) / (1 - share * j);
+    const upperOk = j === 0 || top[j - 1] >= x;
+    const lowerOk = j === count || top[j] <= x;
+    if (upperOk && lowerOk) return x;
+  }
+  return Infinity;
+}
+
+/**
+ * The value `combine` would give, kept as running sums with the incidents
+ * ordered by weight, so that trying one more event costs a look at the few
+ * heaviest incidents (the only ones the cap can cut), not a pass over every
+ * event or incident.
  */
 class RunningCombination {
-  private readonly groups = new Map<string, { weight: number; sum: number }>();
+  private readonly groups = new Map<string, GroupEntry>();
+  /** Every group, heaviest first. */
+  private readonly ordered: GroupEntry[] = [];
+  private groupWeight = 0;
+  private groupSum = 0;
   private otherWeight: number;
   private otherSum: number;
+  /** How many of the heaviest groups `capFromTop` may need. */
+  private readonly topSize: number;
 
   constructor(
     items: Item[],
@@ -158,7 +194,19 @@ class RunningCombination {
   ) {
     this.otherWeight = config.priorStrength;
     this.otherSum = config.priorStrength * config.neutralValue;
+    this.topSize = config.incidentCapShare > 0 ? Math.ceil(1 / config.incidentCapShare) + 1 : Infinity;
     for (const item of items) this.add(item);
+  }
+
+  private place(entry: GroupEntry): void {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ordered[mid].weight >= entry.weight) lo = mid + 1;
+      else hi = mid;
+    }
+    this.ordered.splice(lo, 0, entry);
   }
 
   add(item: Item): void {
@@ -167,52 +215,68 @@ class RunningCombination {
       this.otherSum += item.weight * item.value;
       return;
     }
-    const group = this.groups.get(item.group);
-    if (group) {
-      group.weight += item.weight;
-      group.sum += item.weight * item.value;
+    this.groupWeight += item.weight;
+    this.groupSum += item.weight * item.value;
+    const known = this.groups.get(item.group);
+    if (known) {
+      this.ordered.splice(this.ordered.indexOf(known), 1);
+      known.weight += item.weight;
+      known.sum += item.weight * item.value;
+      this.place(known);
     } else {
-      this.groups.set(item.group, { weight: item.weight, sum: item.weight * item.value });
+      const entry = { id: item.group, weight: item.weight, sum: item.weight * item.value };
+      this.groups.set(item.group, entry);
+      this.place(entry);
     }
   }
 
   /** The combined value if `item` were added. */
   valueWith(item: Item): number {
-    const extra = item.group === undefined ? undefined : item.group;
     let otherWeight = this.otherWeight;
     let otherSum = this.otherSum;
-    if (extra === undefined) {
+    let groupWeight = this.groupWeight;
+    let groupSum = this.groupSum;
+    let count = this.ordered.length;
+    let top: GroupEntry[];
+    if (item.group === undefined) {
       otherWeight += item.weight;
       otherSum += item.weight * item.value;
+      top = this.ordered.slice(0, this.topSize + 1);
+    } else {
+      const known = this.groups.get(item.group);
+      const changed = { id: item.group, weight: (known?.weight ?? 0) + item.weight, sum: (known?.sum ?? 0) + item.weight * item.value };
+      groupWeight += item.weight;
+      groupSum += item.weight * item.value;
+      if (!known) count++;
+      top = this.ordered.slice(0, this.topSize + 2).filter(e => e.id !== item.group);
+      let at = 0;
+      while (at < top.length && top[at].weight >= changed.weight) at++;
+      top.splice(at, 0, changed);
+      top.length = Math.min(top.length, this.topSize + 1);
     }
-    const weights: number[] = [];
-    let seen = false;
-    for (const [id, group] of this.groups) {
-      if (id === extra) {
-        weights.push(group.weight + item.weight);
-        seen = true;
-      } else {
-        weights.push(group.weight);
-      }
+    const cap = capFromTop(
+      top.map(e => e.weight),
+      groupWeight,
+      count,
+      otherWeight,
+      this.config.incidentCapShare,
+    );
+    let capped = 0;
+    let cappedWeight = 0;
+    let cappedSum = 0;
+    let cutSum = 0;
+    for (const entry of top) {
+      if (!(entry.weight > cap)) break;
+      capped++;
+      cappedWeight += entry.weight;
+      cappedSum += entry.sum;
+      cutSum += (entry.sum * cap) / entry.weight;
     }
-    if (extra !== undefined && !seen) weights.push(item.weight);
-    const cap = incidentCap(weights, otherWeight, this.config.incidentCapShare);
-    let total = otherWeight;
-    let sum = otherSum;
-    const addGroup = (weight: number, groupSum: number) => {
-      if (weight > cap) {
-        total += cap;
-        sum += (groupSum * cap) / weight;
-      } else {
-        total += weight;
-        sum += groupSum;
-      }
-    };
-    for (const [id, group] of this.groups) {
-      if (id === extra) addGroup(group.weight + item.weight, group.sum + item.weight * item.value);
-      else addGroup(group.weight, group.sum);
-    }
-    if (extra !== undefined && !seen) addGroup(item.weight, item.weight * item.value);
+    // When every incident is cut, nothing is left uncut: exactly 0, not the rounding left by a subtraction.
+    const uncutWeight = capped === count ? 0 : groupWeight - cappedWeight;
+    const uncutSum = capped === count ? 0 : groupSum - cappedSum;
+    const total = otherWeight + uncutWeight + (capped > 0 ? capped * cap : 0);
+    const sum = otherSum + uncutSum + cutSum;
     return total > 0 ? sum / total : this.config.neutralValue;
   }
 }
@@ -269,7 +333,8 @@ function computeMetric(
   for (const candidate of external) {
     if (candidate.value > currentValue) {
       const nextValue = running.valueWith(candidate);
-      if (nextValue >= currentValue) {
+      // Not lower, up to rounding: an event that leaves the value unchanged (e.g. in an incident already capped) is kept.
+      if (nextValue >= currentValue - TIE_TOLERANCE) {
         running.add(candidate);
         included = included === internal ? [...internal, candidate] : (included.push(candidate), included);
         currentValue = nextValue;
@@ -279,7 +344,7 @@ function computeMetric(
     leftOut++;
   }
   let current = included === internal ? baseline : combine(included, config);
-  if (current.value < baseline.value) {
+  if (current.value < baseline.value - TIE_TOLERANCE) {
     leftOut += included.length - internal.length;
     current = baseline;
   }
