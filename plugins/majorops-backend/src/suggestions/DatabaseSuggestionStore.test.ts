@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../tests/testDatabases';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
 import { DatabaseSuggestionStore } from './DatabaseSuggestionStore';
@@ -80,7 +80,7 @@ async function insert(knex: Knex, seed: Seed) {
 }
 
 describe('DatabaseSuggestionStore', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;

@@ -1,4 +1,5 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../tests/testDatabases';
 import {
   AssignmentEntity,
   AssignmentHistory,
@@ -122,7 +123,7 @@ const rankingOnlyConfig = mergeAssignmentConfig({
 });
 
 describe('offline replay of the assignment engine over the demo history', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())('uses only facts known before each incident, and reports the top-3 hit rate, on %p', async databaseId => {
     const knex: Knex = await databases.init(databaseId);

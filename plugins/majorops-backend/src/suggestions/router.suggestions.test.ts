@@ -1,4 +1,5 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../tests/testDatabases';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -102,7 +103,7 @@ const as = (userRef: string) => mockCredentials.user.header(userRef);
 const refs = (candidates: AssignmentCandidate[]) => candidates.map(c => c.userRef);
 
 describe('majorops suggestions API', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;
