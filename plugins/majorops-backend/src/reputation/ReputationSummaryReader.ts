@@ -32,7 +32,8 @@ export function summaryFromView(
     score: view.reputation.score,
     level: { level: view.level.level, name: view.level.name, suspended: view.level.suspended },
     badge: { holds: view.badge.holds },
-    workload: { weeks: view.workload.weeks, flaggedPeriods: view.workload.flaggedPeriods, totals: view.workload.totals },
+    // Only the flagged weeks: the suggestion engine reads no other, and every summary is read per request.
+    workload: { weeks: view.workload.weeks.filter(w => w.flagged), flaggedPeriods: view.workload.flaggedPeriods, totals: view.workload.totals },
     ...(shown && !shown.suppressed ? { peerPreference: shown.averages.primaryContact } : {}),
   };
 }
