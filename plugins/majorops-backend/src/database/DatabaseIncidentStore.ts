@@ -47,6 +47,7 @@ import {
   DbIncidentRow,
   DbTimelineEventRow,
   DbTimestamp,
+  isPostgres,
   toDate,
   toIso,
 } from './tables';
@@ -875,10 +876,6 @@ type MetricColumns = Pick<
 >;
 
 const MILESTONE_COPY_COLUMNS = ['impact_started_at', 'detected_at', 'acknowledged_at', 'mitigated_at', 'resolved_at'];
-
-function isPostgres(db: Knex): boolean {
-  return String(db.client.config.client).includes('pg');
-}
 
 function emptyAggregate(): MetricsAggregate {
   return {

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+
 /** Row shapes as the database returns them (timestamps vary by engine). */
 export type DbTimestamp = Date | string | number;
 
@@ -137,4 +139,9 @@ export interface DbRunbookDrillRow {
   notes: string;
   recorded_by: string;
   recorded_at: DbTimestamp;
+}
+
+/** Whether the database is PostgreSQL, where the stores use its own SQL (arrays, percentiles, formatted timestamps). */
+export function isPostgres(db: Knex): boolean {
+  return String(db.client.config.client).includes('pg');
 }

@@ -12,7 +12,7 @@ import { randomUUID } from 'crypto';
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { decodeTimeCursor, keysetPage } from '../database/cursor';
-import { DbTimestamp, toIso } from '../database/tables';
+import { DbTimestamp, isPostgres, toIso } from '../database/tables';
 import {
   IncidentRecord,
   KeyedKnowledgeFact,
@@ -80,10 +80,6 @@ function isoOf(value: DbTimestamp | null | undefined): string | undefined;
 function isoOf(value: DbTimestamp | null | undefined): string | undefined {
   if (typeof value === 'string' && value.length === 24 && value.endsWith('Z')) return value;
   return toIso(value);
-}
-
-function isPostgres(db: Knex): boolean {
-  return String(db.client.config.client).includes('pg');
 }
 
 function toLedgerEvent(row: DbLedgerRow): LedgerEvent {

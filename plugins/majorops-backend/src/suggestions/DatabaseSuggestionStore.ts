@@ -1,6 +1,6 @@
 import type { AssignmentIncident, IncidentRole, Severity } from '@majorops/plugin-majorops-common';
 import { Knex } from 'knex';
-import { DbTimestamp, toDate, toIso } from '../database/tables';
+import { DbTimestamp, isPostgres, toDate, toIso } from '../database/tables';
 import type {
   CommandedIncident,
   HistoryFilter,
@@ -48,7 +48,7 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   private readonly isPostgres: boolean;
 
   private constructor(private readonly db: Knex) {
-    this.isPostgres = String(db.client.config.client).includes('pg');
+    this.isPostgres = isPostgres(db);
   }
 
   /**
