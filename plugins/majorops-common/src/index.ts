@@ -11,6 +11,7 @@ export * from './commandSchemas';
 export * from './escalation';
 export * from './lifecycle';
 export * from './metrics';
+export * from './metricsRollup';
 export * from './permissions';
 export * from './postmortems';
 export * from './postmortemViews';
