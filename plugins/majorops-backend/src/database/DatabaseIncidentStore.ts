@@ -30,6 +30,14 @@ import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { decodeTimeCursor, keysetPage } from './cursor';
 import {
+  applyRollupChanges,
+  metricsFromRollups,
+  ROLLUP_SOURCE_COLUMNS,
+  rollupsBuiltAt,
+  rollupSourceOf,
+  RollupSourceRow,
+} from './metricRollups';
+import {
   Expectation,
   IncidentChanges,
   IncidentInternals,
@@ -46,10 +54,10 @@ import {
   DbIncidentRoleRow,
   DbIncidentRow,
   DbTimelineEventRow,
-  DbTimestamp,
   isPostgres,
   toDate,
   toIso,
+  toMillis,
 } from './tables';
 
 const migrationsDir = resolvePackagePath(
@@ -98,16 +106,34 @@ const ENTITY_COPY_COLUMNS = new Set([
 /** Entities listed together are merged from per-entity pages up to this many entities. */
 const MAX_MERGED_RANGES = 200;
 
+/**
+ * Single-entity metrics over more incidents than this are read from the
+ * metric rollups (medians within 1 %); up to this many, from the incidents
+ * (exact medians).
+ */
+export const DEFAULT_EXACT_METRICS_UP_TO = 2000;
+
+export interface IncidentStoreOptions {
+  /** See {@link DEFAULT_EXACT_METRICS_UP_TO}. */
+  exactMetricsUpTo?: number;
+}
+
 const OPEN: IncidentStatus[] = ['declared', 'investigating', 'identified', 'mitigating', 'monitoring'];
 
 /** IncidentStore on knex, for SQLite and PostgreSQL. */
 export class DatabaseIncidentStore implements IncidentStore {
   /** Takes a client on which {@link applyMigrations} has run. */
-  static create(db: Knex): DatabaseIncidentStore {
-    return new DatabaseIncidentStore(db);
+  static create(db: Knex, options: IncidentStoreOptions = {}): DatabaseIncidentStore {
+    return new DatabaseIncidentStore(db, options.exactMetricsUpTo ?? DEFAULT_EXACT_METRICS_UP_TO);
   }
 
-  private constructor(private readonly db: Knex) {}
+  /** Set once the metric rollups have been built; they are never unbuilt. */
+  private rollupsReady = false;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly exactMetricsUpTo: number,
+  ) {}
 
   async createIncident(input: NewIncident): Promise<Incident> {
     const id = randomUUID();
@@ -160,6 +186,23 @@ export class DatabaseIncidentStore implements IncidentStore {
             mitigated_at: toDate(input.milestones.mitigatedAt),
             resolved_at: toDate(input.milestones.resolvedAt),
           })),
+        );
+        await applyRollupChanges(
+          tx,
+          [],
+          input.entities.map(e =>
+            rollupSourceOf({
+              entity_ref: e.entityRef,
+              severity: input.severity,
+              external_cause: input.externalCause,
+              declared_at: declaredAt,
+              impact_started_at: toDate(input.milestones.impactStartedAt),
+              detected_at: toDate(input.milestones.detectedAt),
+              acknowledged_at: toDate(input.milestones.acknowledgedAt),
+              mitigated_at: toDate(input.milestones.mitigatedAt),
+              resolved_at: toDate(input.milestones.resolvedAt),
+            }),
+          ),
         );
       }
       if (input.roles.length) {
@@ -279,14 +322,17 @@ export class DatabaseIncidentStore implements IncidentStore {
       idRows,
       filter.limit,
       async pageIds => {
-        const rows = await this.db<DbIncidentRow>('incidents').whereIn(
-          'id',
-          pageIds.map(r => r.incident_id),
-        );
+        // The incident rows and their entities and roles at once: three queries on the page's ids, in parallel.
+        const ids = pageIds.map(r => r.incident_id);
+        const [rows, related] = await Promise.all([
+          this.db<DbIncidentRow>('incidents').whereIn('id', ids),
+          this.relatedRows(this.db, ids),
+        ]);
         const byId = new Map(rows.map(r => [r.id, r]));
         return this.hydrate(
           this.db,
-          pageIds.map(r => byId.get(r.incident_id)).filter((r): r is DbIncidentRow => !!r),
+          ids.map(id => byId.get(id)).filter((r): r is DbIncidentRow => !!r),
+          related,
         );
       },
       last => [last.milestones.declaredAt, last.id],
@@ -313,7 +359,12 @@ export class DatabaseIncidentStore implements IncidentStore {
         Object.entries(row).filter(([column]) => ENTITY_COPY_COLUMNS.has(column)),
       );
       if (Object.keys(copies).length) {
+        // Every copied column is one the metric rollups read: move them from the old rows to the new.
+        const sources = () =>
+          tx('incident_entities').where({ incident_id: id }).select(ROLLUP_SOURCE_COLUMNS) as Promise<RollupSourceRow[]>;
+        const before = await sources();
         await tx('incident_entities').where({ incident_id: id }).update(copies);
+        await applyRollupChanges(tx, before.map(rollupSourceOf), (await sources()).map(rollupSourceOf));
       }
       await this.insertEvents(tx, id, events);
       return (await this.getIncidentWith(tx, id))!;
@@ -506,6 +557,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (filter.entityRefs && filter.entityRefs.length === 0) {
       return computeIncidentMetricsFromMillis([]);
     }
+    if (filter.entityRefs?.length === 1 && (await this.metricRollupsBuilt())) {
+      const report = await metricsFromRollups(this.db, filter.entityRefs[0], filter, this.exactMetricsUpTo);
+      if (report) return report;
+    }
     const scope = this.metricsScope(filter);
     if (isPostgres(this.db)) return this.aggregateOnPostgres(scope);
     // SQLite: no ordered-set aggregates; the scope's rows as epoch numbers, aggregated in JS.
@@ -522,6 +577,11 @@ export class DatabaseIncidentStore implements IncidentStore {
         resolvedAt: toMillis(r.resolved_at),
       })),
     );
+  }
+
+  private async metricRollupsBuilt(): Promise<boolean> {
+    if (!this.rollupsReady) this.rollupsReady = (await rollupsBuiltAt(this.db)) !== undefined;
+    return this.rollupsReady;
   }
 
   /**
@@ -774,18 +834,26 @@ export class DatabaseIncidentStore implements IncidentStore {
   }
 
   /** Loads entities and current roles for a set of incident rows in two queries. */
-  private async hydrate(db: Knex | Knex.Transaction, rows: DbIncidentRow[]): Promise<Incident[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map(r => r.id);
-    const [entityRows, roleRows] = await Promise.all([
-      db<DbIncidentEntityRow>('incident_entities')
-        .whereIn('incident_id', ids)
-        .orderBy('entity_ref'),
-      db<DbIncidentRoleRow>('incident_roles')
-        .whereIn('incident_id', ids)
-        .whereNull('released_at')
-        .orderBy('id'),
+  /** The affected entities and current role holders of some incidents. */
+  private async relatedRows(
+    db: Knex | Knex.Transaction,
+    ids: string[],
+  ): Promise<[DbIncidentEntityRow[], DbIncidentRoleRow[]]> {
+    if (ids.length === 0) return [[], []];
+    return Promise.all([
+      db<DbIncidentEntityRow>('incident_entities').whereIn('incident_id', ids).orderBy('entity_ref'),
+      db<DbIncidentRoleRow>('incident_roles').whereIn('incident_id', ids).whereNull('released_at').orderBy('id'),
     ]);
+  }
+
+  private async hydrate(
+    db: Knex | Knex.Transaction,
+    rows: DbIncidentRow[],
+    related?: [DbIncidentEntityRow[], DbIncidentRoleRow[]],
+  ): Promise<Incident[]> {
+    if (rows.length === 0) return [];
+    const [entityRows, roleRows] =
+      related ?? (await this.relatedRows(db, rows.map(r => r.id)));
     const entitiesById = new Map<string, AffectedEntity[]>();
     for (const e of entityRows) {
       const list = entitiesById.get(e.incident_id) ?? [];
@@ -882,14 +950,6 @@ function emptyAggregate(): MetricsAggregate {
     durations: Object.fromEntries(METRIC_DURATIONS.map(name => [name, { count: 0, sumMs: 0 }])) as MetricsAggregate['durations'],
     months: [],
   };
-}
-
-/** Epoch milliseconds of a timestamp as a driver returns it, undefined for null. */
-function toMillis(value: DbTimestamp | null | undefined): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  if (value instanceof Date) return value.getTime();
-  return Date.parse(toIso(value));
 }
 
 /** PostgreSQL `increments()` columns are 32-bit; anything else cannot be one of their ids. */

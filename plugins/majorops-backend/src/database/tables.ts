@@ -114,6 +114,14 @@ export function toIso(value: DbTimestamp | null | undefined): string | undefined
   return new Date(value).toISOString();
 }
 
+/** Epoch milliseconds of a timestamp as a driver returns it, undefined for null. */
+export function toMillis(value: DbTimestamp | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  if (value instanceof Date) return value.getTime();
+  return Date.parse(toIso(value));
+}
+
 /** Parses an ISO string from the API into a Date for binding. */
 export function toDate(value: string | undefined | null): Date | null {
   return value ? new Date(value) : null;

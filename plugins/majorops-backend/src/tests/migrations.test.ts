@@ -30,6 +30,8 @@ const TABLES = [
   'peer_surveys',
   'peer_survey_responses',
   'suggestion_acceptances',
+  'incident_metric_rollups',
+  'incident_metric_rollup_state',
 ];
 
 /** What the third migration (runbook revisions and drills) adds. */
