@@ -59,6 +59,17 @@ export interface Config {
       /** Minutes between runs; default 5. */
       frequencyMinutes?: number;
     };
+    /** Incident metrics (MTTD, MTTA, MTTR, severities, months) of entities and groups. */
+    metrics?: {
+      /**
+       * Metrics of one entity over more incidents than this are read from
+       * monthly and daily rollups: counts and means stay exact, medians are
+       * within 1 %. Up to this many, every incident is read and medians are
+       * exact. Default 2000; raise it for exact medians at the cost of slower
+       * pages for entities with many incidents.
+       */
+      exactUpTo?: number;
+    };
     /** The Response Reputation Score. */
     reputation?: {
       /** The scheduled ledger update (task `majorops-reputation-ledger`, one instance at a time). */
@@ -138,6 +149,8 @@ export interface Config {
       maxHistoryIncidents?: number;
       /** Most open incidents read to know who is busy; default 500. */
       maxOpenIncidents?: number;
+      /** Seconds for which the members of the owning teams read from the catalog are reused, per caller; default 60, 0 reads them every time. */
+      membersCacheSeconds?: number;
       /** IANA time zone of engagement patterns (time of the week); default UTC. */
       timeZone?: string;
       /**

@@ -8,6 +8,7 @@ import path from 'path';
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { majorOpsIncidentSourcesExtensionPoint } from '@majorops/plugin-majorops-node';
+import { rollupsBuiltAt } from './database/metricRollups';
 import { startMajorOpsBackend, entity } from './tests/testBackend';
 import { createTestDatabases } from './tests/testDatabases';
 
@@ -233,6 +234,36 @@ describe('majorops backend plugin', () => {
         { id: 'majorops', title: 'Declared in MajorOps' },
         { id: 'pagerduty', title: 'PagerDuty', entityAnnotation: 'majorops.dev/pagerduty-service-id' },
       ]);
+    });
+
+    it('builds the metric rollups of the stored incidents at start and answers metrics from them', async () => {
+      const knex = await databases.init(databaseId);
+      const server = await startMajorOpsBackend({
+        knex,
+        entities,
+        // Every single-entity metric from the rollups, however few the incidents.
+        config: { majorops: { ...demoConfig.majorops, metrics: { exactUpTo: 0 } } },
+        features: [mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true })],
+      });
+      expect(await rollupsBuiltAt(knex)).toBeInstanceOf(Date);
+      const ref = 'component:default/checkout-api';
+      const [{ n }] = await knex('incident_entities').where('entity_ref', ref).count({ n: '*' });
+      expect(Number(n)).toBeGreaterThan(0);
+      const [{ m }] = await knex('incident_metric_rollups').where({ entity_ref: ref, grain: 'm' }).sum({ m: 'incidents' });
+      expect(Number(m)).toBe(Number(n));
+      const res = await request(server)
+        .get('/api/majorops/metrics')
+        .query({ entityRef: ref })
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.all.total).toBe(Number(n));
+    });
+
+    it('refuses to start with a majorops.metrics.exactUpTo that is not a whole number of 0 or more', async () => {
+      const knex = await databases.init(databaseId);
+      await expect(
+        startMajorOpsBackend({ knex, entities, config: { majorops: { metrics: { exactUpTo: -1 } } } }),
+      ).rejects.toThrow('majorops.metrics.exactUpTo must be a whole number of 0 or more, got -1');
     });
 
     it('serves the severity matrix of the seed', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@majorops/plugin-majorops-node';
 import { InputError } from '@backstage/errors';
 import { applyMigrations, DatabaseIncidentStore } from './database/DatabaseIncidentStore';
+import { rebuildAllRollups, rollupsBuiltAt } from './database/metricRollups';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { loadDemoData } from './service/demoData';
 import { snapshotMissingOwners } from './service/ownerSnapshot';
@@ -89,7 +90,11 @@ export const majoropsPlugin = createBackendPlugin({
         const postmortemConfig = readPostmortemConfig(config);
 
         const db = await applyMigrations(database);
-        const incidents = DatabaseIncidentStore.create(db);
+        const exactMetricsUpTo = config.getOptionalNumber('majorops.metrics.exactUpTo');
+        if (exactMetricsUpTo !== undefined && !(Number.isInteger(exactMetricsUpTo) && exactMetricsUpTo >= 0)) {
+          throw new InputError(`majorops.metrics.exactUpTo must be a whole number of 0 or more, got ${exactMetricsUpTo}`);
+        }
+        const incidents = DatabaseIncidentStore.create(db, { exactMetricsUpTo });
         const runbooks = DatabaseRunbookStore.create(db);
         const postmortems = DatabasePostmortemStore.create(db);
         const postmortemService = new PostmortemService({
@@ -167,6 +172,23 @@ export const majoropsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await snapshotMissingOwners({ store: incidents, catalog, auth, logger });
+          },
+        });
+
+        // Metric rollups of the incidents stored before they existed; a no-op once built.
+        await scheduler.scheduleTask({
+          id: 'majorops-metric-rollups',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 60 },
+          initialDelay: { seconds: 5 },
+          scope: 'global',
+          fn: async () => {
+            if (await rollupsBuiltAt(db)) return;
+            const started = Date.now();
+            const built = await rebuildAllRollups(db);
+            logger.info(
+              `Built metric rollups of ${built.rows} incident entity rows for ${built.entities} entities in ${Date.now() - started} ms`,
+            );
           },
         });
 
