@@ -1,6 +1,7 @@
 import type { AssignmentIncident, IncidentRole, Severity } from '@majorops/plugin-majorops-common';
 import { Knex } from 'knex';
 import { DbTimestamp, isPostgres, toDate, toIso } from '../database/tables';
+import { IncidentRecordCache } from './IncidentRecordCache';
 import type {
   CommandedIncident,
   HistoryFilter,
@@ -38,17 +39,49 @@ function parseRefs(value: string): string[] {
   }
 }
 
+type LoadedIncident = AssignmentIncident & { tags: string[]; externalCause: boolean };
+
+/** How many past incidents the store keeps in process, and for how long at most (see {@link IncidentRecordCache}). */
+export interface HistoryCacheOptions {
+  /** At most this many incident records; 0 reads every history from the database. */
+  maxIncidents: number;
+  /** A record is read again after this many seconds even when its version is the same. */
+  maxAgeSeconds: number;
+}
+
+export const DEFAULT_HISTORY_CACHE: HistoryCacheOptions = { maxIncidents: 50_000, maxAgeSeconds: 3600 };
+
+/**
+ * How far apart the `updated_at` a writer records and the moment its change
+ * is visible may be (clocks of the instances, length of the transaction):
+ * changes are looked for from this long before the previous look.
+ */
+export const CHANGE_MARGIN_MS = 5 * 60 * 1000;
+
 /** The knex implementation of {@link SuggestionStore}, over the incident tables and `suggestion_acceptances`. */
 export class DatabaseSuggestionStore implements SuggestionStore {
   /** Takes a client on which the migrations have run. */
-  static create(db: Knex): DatabaseSuggestionStore {
-    return new DatabaseSuggestionStore(db);
+  static create(db: Knex, options: { historyCache?: HistoryCacheOptions; now?: () => number } = {}): DatabaseSuggestionStore {
+    return new DatabaseSuggestionStore(db, options.historyCache ?? DEFAULT_HISTORY_CACHE, options.now ?? Date.now);
   }
 
   private readonly isPostgres: boolean;
+  private readonly history: IncidentRecordCache<LoadedIncident>;
+  /** When this store last looked for changed incidents (its own clock), once it keeps any. */
+  private lastChangeCheck: number | undefined;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    cache: HistoryCacheOptions,
+    private readonly clock: () => number,
+  ) {
     this.isPostgres = isPostgres(db);
+    this.history = new IncidentRecordCache({ maxEntries: cache.maxIncidents, maxAgeMs: cache.maxAgeSeconds * 1000, now: clock });
+  }
+
+  /** How many past incidents are kept in process now. */
+  get cachedIncidents(): number {
+    return this.history.size;
   }
 
   /**
@@ -86,8 +119,8 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   }
 
   /** Incidents with entities, roles, first reopen and first repeat link, in the order of `ids`. */
-  private async load(ids: string[]): Promise<Array<AssignmentIncident & { tags: string[]; externalCause: boolean }>> {
-    const records = new Map<string, AssignmentIncident & { tags: string[]; externalCause: boolean }>();
+  private async load(ids: string[], versions?: Map<string, number>): Promise<LoadedIncident[]> {
+    const records = new Map<string, LoadedIncident>();
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
     const idList = this.idList(unique);
@@ -99,6 +132,7 @@ export class DatabaseSuggestionStore implements SuggestionStore {
         'incident_type',
         'tags',
         'external_cause',
+        'version',
         this.timestamp('declared_at', 'declared_at'),
         this.timestamp('resolved_at', 'resolved_at'),
       ),
@@ -119,6 +153,7 @@ export class DatabaseSuggestionStore implements SuggestionStore {
         .select('earlier_incident_id', this.timestamp('min(linked_at)', 'at')),
     ]);
     for (const row of incidents) {
+      versions?.set(row.id, Number(row.version));
       let tags: string[] = [];
       try {
         tags = JSON.parse(row.tags ?? '[]');
@@ -178,7 +213,9 @@ export class DatabaseSuggestionStore implements SuggestionStore {
    * `limit` most recent since `since` (each an index range read backwards:
    * incident_entities_ref_idx, incident_entities_system_idx,
    * incidents_type_declared_idx), merged, de-duplicated and cut to `limit`,
-   * the most recent first and then by id. Then one query per table to load them.
+   * the most recent first and then by id. Then one query per table to load
+   * those not kept in process (see {@link IncidentRecordCache}), after dropping
+   * the kept incidents changed since the previous read.
    */
   async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
     const since = toDate(filter.since)!;
@@ -206,18 +243,82 @@ export class DatabaseSuggestionStore implements SuggestionStore {
       );
     }
     if (parts.length === 0) return [];
+    const changes = this.dropChanged();
     const [first, ...rest] = parts;
     const merged = rest.length > 0 ? first.unionAll(rest) : first;
     // Ids compared byte by byte, as JavaScript compares strings, whatever the database's collation.
     const byId = this.isPostgres ? 'id collate "C"' : 'id';
-    const rows: Array<{ id: string; declared_at: DbTimestamp }> = await this.db
+    const recentIds = this.db
       .from(merged.as('h'))
       .groupBy('id')
       .select('id')
       .max({ declared_at: 'declared_at' })
       .orderByRaw(`max(declared_at) desc, ${byId}`)
       .limit(filter.limit);
-    return this.load(rows.map(row => row.id));
+    // With each id its first repeat link, which changes no version: read fresh for cached records too.
+    const ids: Promise<Array<{ id: string; repeat_at: DbTimestamp | null }>> = this.db
+      .from(recentIds.as('t'))
+      .select(
+        't.id',
+        this.db.raw(
+          `(select ${this.isPostgres ? 'trunc(extract(epoch from min(r.linked_at)) * 1000)::bigint' : 'min(r.linked_at)'} from incident_repeats r where r.earlier_incident_id = t.id) as repeat_at`,
+        ),
+      )
+      .orderByRaw(`t.declared_at desc, ${this.isPostgres ? 't.id collate "C"' : 't.id'}`)
+      .then(result => result);
+    // Changed incidents are dropped before any kept record is used.
+    const [rows] = await Promise.all([ids, changes]);
+    const out: Array<LoadedIncident | undefined> = new Array(rows.length);
+    const missing: number[] = [];
+    rows.forEach((row, i) => {
+      const cached = this.history.get(row.id);
+      if (!cached) {
+        missing.push(i);
+        return;
+      }
+      const repeatLinkedAt = row.repeat_at === null || row.repeat_at === undefined ? undefined : this.isoOf(row.repeat_at);
+      if (cached.repeatLinkedAt === repeatLinkedAt) {
+        out[i] = cached;
+        return;
+      }
+      const { repeatLinkedAt: _previous, ...rest } = cached;
+      const record: LoadedIncident = repeatLinkedAt ? { ...rest, repeatLinkedAt } : rest;
+      this.history.replace(row.id, record);
+      out[i] = record;
+    });
+    if (missing.length > 0) {
+      const loadedAt = this.clock();
+      const versions = new Map<string, number>();
+      const loaded = new Map((await this.load(missing.map(i => rows[i].id), versions)).map(record => [record.id, record]));
+      for (const i of missing) {
+        const record = loaded.get(rows[i].id);
+        if (!record) continue;
+        this.history.set(record.id, versions.get(record.id)!, record, loadedAt);
+        out[i] = record;
+      }
+    }
+    return out.filter((record): record is LoadedIncident => record !== undefined);
+  }
+
+  /**
+   * Drops the kept records of incidents changed since the previous look
+   * (less {@link CHANGE_MARGIN_MS}): the incident store sets `updated_at`
+   * and increments `version` with every change it makes to an incident, its
+   * roles or its status, from whichever instance (incidents_updated_idx).
+   */
+  private async dropChanged(): Promise<void> {
+    const startedAt = this.clock();
+    const previous = this.lastChangeCheck;
+    if (previous === undefined || this.history.size === 0) {
+      this.lastChangeCheck = startedAt;
+      return;
+    }
+    const rows: Array<{ id: string; version: number | string; updated_at: DbTimestamp }> = await this.db('incidents')
+      .where('updated_at', '>=', new Date(previous - CHANGE_MARGIN_MS))
+      .select('id', 'version', this.timestamp('updated_at', 'updated_at'));
+    for (const row of rows) this.history.changed(row.id, Number(row.version), Date.parse(this.isoOf(row.updated_at)), CHANGE_MARGIN_MS);
+    // A concurrent look may have started later: keep the earliest moment not looked at yet.
+    if (this.lastChangeCheck === previous) this.lastChangeCheck = startedAt;
   }
 
   async listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>> {
