@@ -543,6 +543,17 @@ export class DatabaseReputationStore implements ReputationStore {
     return out;
   }
 
+  async getSummaryTimes(userRefs: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const parts = await Promise.all(
+      chunks([...new Set(userRefs)]).map(part =>
+        this.db('reputation_summaries').whereIn('user_ref', part).select('user_ref', this.isoColumn('computed_at', 'computed_at')),
+      ),
+    );
+    for (const rows of parts) for (const row of rows) out.set(row.user_ref, toIso(row.computed_at as DbTimestamp));
+    return out;
+  }
+
   async putSummaries(summaries: ReputationSummary[]): Promise<void> {
     for (const part of chunks(summaries, 200)) {
       await this.db('reputation_summaries')

@@ -25,6 +25,7 @@ import {
 } from '@majorops/plugin-majorops-common';
 import type { IncidentStore } from '../database/IncidentStore';
 import type { PeerFeedbackReader } from './PeerFeedbackReader';
+import { ReputationSummaryCache } from './ReputationSummaryCache';
 import { ReputationSummary, ReputationSummaryReader, summaryFromView } from './ReputationSummaryReader';
 import { KeyedLedgerEvent, KNOWLEDGE_LEDGER_SOURCES, ReputationStore, ResponderRoleRecord } from './ReputationStore';
 import type { RecordTrainingBody, SuspendResponderBody } from './reputationSchemas';
@@ -56,6 +57,8 @@ export interface ReputationServiceOptions {
   peerFeedback?: PeerFeedbackReader;
   logger: LoggerService;
   now?: () => string;
+  /** The summaries kept in process for `summariesOf` (see {@link ReputationSummaryCache}); the clock is for tests. */
+  summaryCache?: { maxEntries?: number; noRecordSeconds?: number; clock?: () => number };
 }
 
 export interface LedgerRunResult {
@@ -87,8 +90,16 @@ export class ReputationService implements ReputationSummaryReader {
   private readonly now: () => string;
   private readonly matrix: SeverityMatrix;
 
+  private readonly summaryCache: ReputationSummaryCache;
+
   constructor(private readonly options: ReputationServiceOptions) {
     this.now = options.now ?? (() => new Date().toISOString());
+    const cache = options.summaryCache ?? {};
+    this.summaryCache = new ReputationSummaryCache({
+      maxEntries: cache.maxEntries ?? 20_000,
+      noRecordMs: (cache.noRecordSeconds ?? 300) * 1000,
+      now: cache.clock,
+    });
     this.matrix = options.severityMatrix ?? DEFAULT_SEVERITY_MATRIX;
   }
 
@@ -348,17 +359,46 @@ export class ReputationService implements ReputationSummaryReader {
   /**
    * Stored summaries of the people among `userRefs` with a record, for
    * suggestions. Someone with a record but no summary yet (a first role
-   * since the last ledger run) is summarised now and stored.
+   * since the last ledger run) is summarised now and stored. Summaries read
+   * before are reused while their stored computation time is the same, and
+   * people without any record are not looked for again for a few minutes
+   * (see {@link ReputationSummaryCache}).
    */
   async summariesOf(userRefs: string[]): Promise<Map<string, ReputationSummary>> {
     const { store } = this.options;
+    const refs = [...new Set(userRefs)];
     const out = new Map<string, ReputationSummary>();
-    for (const summary of await store.getSummaries(userRefs)) out.set(summary.userRef, summary);
-    const unknown = [...new Set(userRefs)].filter(ref => !out.has(ref));
+    const checkedAt = this.options.summaryCache?.clock?.() ?? Date.now();
+    const times = await store.getSummaryTimes(refs);
+    const toRead: string[] = [];
+    const unknown: string[] = [];
+    for (const ref of refs) {
+      const computedAt = times.get(ref);
+      if (computedAt === undefined) {
+        if (!this.summaryCache.knownWithoutRecord(ref)) unknown.push(ref);
+        continue;
+      }
+      const cached = this.summaryCache.get(ref, computedAt);
+      if (cached) out.set(ref, cached);
+      else toRead.push(ref);
+    }
+    // Read after their times: each is at least as recent as the time it is checked against next.
+    for (const summary of toRead.length > 0 ? await store.getSummaries(toRead) : []) {
+      this.summaryCache.set(summary);
+      out.set(summary.userRef, summary);
+    }
     if (unknown.length > 0) {
-      const fresh = await this.computeSummaries([...(await store.withRecords(unknown))].sort());
+      const withRecords = await store.withRecords(unknown);
+      this.summaryCache.setWithoutRecord(
+        unknown.filter(ref => !withRecords.has(ref)),
+        checkedAt,
+      );
+      const fresh = await this.computeSummaries([...withRecords].sort());
       await store.putSummaries(fresh);
-      for (const summary of fresh) out.set(summary.userRef, summary);
+      for (const summary of fresh) {
+        this.summaryCache.set(summary);
+        out.set(summary.userRef, summary);
+      }
     }
     return out;
   }

@@ -115,6 +115,8 @@ export interface ReputationStore {
   listRoleRecords(userRef: string): Promise<ResponderRoleRecord[]>;
   /** The stored summaries of these people (those never summarised are absent). */
   getSummaries(userRefs: string[]): Promise<ReputationSummary[]>;
+  /** When the stored summary of each of these people was computed (ISO-8601), for those with one: cheaper than reading them. */
+  getSummaryTimes(userRefs: string[]): Promise<Map<string, string>>;
   /** Stores summaries, replacing each person's earlier one. */
   putSummaries(summaries: ReputationSummary[]): Promise<void>;
   /** People whose summary was computed before `before`, oldest first. */

@@ -42,13 +42,29 @@ export interface SuggestionSettings {
   maxOpenIncidents: number;
   /** IANA time zone of engagement patterns. */
   timeZone?: string;
+  /**
+   * The members of the owning teams read from the catalog are reused for
+   * this many seconds, per caller (the catalog answers each caller with what
+   * they may read); 0 asks the catalog every time.
+   */
+  membersCacheSeconds: number;
 }
 
 export const DEFAULT_SUGGESTION_SETTINGS: SuggestionSettings = {
   historyDays: 365,
   maxHistoryIncidents: 2000,
   maxOpenIncidents: 500,
+  membersCacheSeconds: 60,
 };
+
+/** At most this many member lists (caller and teams) are kept. */
+const MEMBER_LISTS_KEPT = 500;
+
+/** Who the catalog answers: the same caller gets the same entities. */
+function callerOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+  return `${principal.type ?? 'unknown'}:${principal.userEntityRef ?? principal.subject ?? ''}`;
+}
 
 export interface SuggestionServiceOptions {
   store: SuggestionStore;
@@ -67,6 +83,8 @@ export interface SuggestionServiceOptions {
   config: AssignmentConfig;
   settings?: Partial<SuggestionSettings>;
   now?: () => string;
+  /** Milliseconds for how long member lists are kept (tests); `Date.now` by default. */
+  clock?: () => number;
 }
 
 /** Who reads the suggestions: redaction applies unless they may read other people's reputation. */
@@ -104,10 +122,14 @@ const ENTITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.
 export class SuggestionService {
   private readonly now: () => string;
   private readonly settings: SuggestionSettings;
+  /** Members of teams as the catalog listed them for a caller, and when. */
+  private readonly members = new Map<string, { at: number; users: AssignmentUser[] }>();
+  private readonly clock: () => number;
 
   constructor(private readonly options: SuggestionServiceOptions) {
     this.now = options.now ?? (() => new Date().toISOString());
     this.settings = { ...DEFAULT_SUGGESTION_SETTINGS, ...options.settings };
+    this.clock = options.clock ?? Date.now;
   }
 
   // -------------------------------------------------------------------------
@@ -116,11 +138,22 @@ export class SuggestionService {
   /** The members of a team (`relations.memberOf`). */
   private async loadMembers(credentials: BackstageCredentials, groupRefs: string[]): Promise<AssignmentUser[]> {
     if (groupRefs.length === 0) return [];
+    const maxAgeMs = this.settings.membersCacheSeconds * 1000;
+    const key = `${callerOf(credentials)}\n${[...groupRefs].sort(compareStrings).join('\n')}`;
+    const kept = this.members.get(key);
+    const startedAt = this.clock();
+    if (kept && startedAt - kept.at <= maxAgeMs) return [...kept.users];
     const { items } = await this.options.catalog.getEntities(
       { filter: { kind: 'user', 'relations.memberOf': groupRefs }, fields: USER_FIELDS },
       { credentials },
     );
-    return items.map(userOf);
+    const users = items.map(userOf);
+    if (maxAgeMs > 0) {
+      this.members.delete(key);
+      this.members.set(key, { at: startedAt, users });
+      while (this.members.size > MEMBER_LISTS_KEPT) this.members.delete(this.members.keys().next().value as string);
+    }
+    return [...users];
   }
 
   /** Users by ref; refs that are not users in the catalog are left out. */

@@ -50,6 +50,7 @@ export function readSuggestionConfig(
       historyDays: number('historyDays', n => n > 0, 'more than 0'),
       maxHistoryIncidents: number('maxHistoryIncidents', whole, 'a whole number of at least 1'),
       maxOpenIncidents: number('maxOpenIncidents', whole, 'a whole number of at least 1'),
+      membersCacheSeconds: number('membersCacheSeconds', n => n >= 0, '0 or more'),
       ...(timeZone ? { timeZone } : {}),
     },
   };
