@@ -126,8 +126,13 @@ describe('migrations', () => {
       expect({ column, exists: await knex.schema.hasColumn('hypotheses', column) }).toEqual({ column, exists: true });
     }
     expect(await indexesOf(knex, 'timeline_events')).toEqual(
-      expect.arrayContaining(['timeline_events_incident_idx', 'timeline_events_type_idx']),
+      expect.arrayContaining(['timeline_events_incident_idx', 'timeline_events_type_idx', 'timeline_events_occurred_at_idx']),
     );
+    // What the incremental ledger update asks "changed since?" is answered from an index.
+    expect(await indexesOf(knex, 'incident_roles')).toEqual(
+      expect.arrayContaining(['incident_roles_assigned_at_idx', 'incident_roles_released_at_idx']),
+    );
+    expect(await indexesOf(knex, 'action_items')).toContain('action_items_updated_at_idx');
     expect(await indexesOf(knex, 'hypotheses')).toContain('hypotheses_incident_idx');
     expect(await knex.schema.hasColumn('runbooks', 'updated_by')).toBe(true);
     for (const column of RUNBOOK_REVISION_COLUMNS) {
