@@ -150,44 +150,126 @@ export interface RollupPart {
   rollup: MetricRollup;
 }
 
-function aggregateOfParts(parts: RollupPart[]): MetricsAggregate {
-  const total = emptyMetricRollup();
-  const months = new Map<string, MetricRollup>();
-  for (const part of parts) {
-    mergeRollup(total, part.rollup);
-    const month = months.get(part.month) ?? emptyMetricRollup();
-    months.set(part.month, mergeRollup(month, part.rollup));
+/**
+ * Counts per histogram bucket, indexed by bucket: adding a stored histogram
+ * is one pass over its entries and a median one walk up the array, with no
+ * keys to sort. Grows as needed.
+ */
+type BucketCounts = number[];
+
+function addBuckets(into: BucketCounts, histogram: Record<string, number>): void {
+  for (const key in histogram) {
+    const bucket = Number(key);
+    while (into.length <= bucket) into.push(0);
+    into[bucket] += histogram[key];
   }
+}
+
+function addCounts(into: BucketCounts, from: BucketCounts): void {
+  while (into.length < from.length) into.push(0);
+  for (let b = 0; b < from.length; b++) into[b] += from[b];
+}
+
+/** The median of bucket counts, as {@link histogramMedianMs} reads a histogram. */
+function bucketMedianMs(counts: BucketCounts): number | undefined {
+  let total = 0;
+  for (const n of counts) if (n > 0) total += n;
+  if (total === 0) return undefined;
+  const low = Math.floor((total - 1) / 2);
+  const high = Math.floor(total / 2);
+  let seen = 0;
+  let lowValue: number | undefined;
+  for (let bucket = 0; bucket < counts.length; bucket++) {
+    const n = counts[bucket];
+    if (n <= 0) continue;
+    seen += n;
+    if (lowValue === undefined && seen > low) lowValue = rollupBucketValue(bucket);
+    if (seen > high) return (lowValue! + rollupBucketValue(bucket)) / 2;
+  }
+  return lowValue;
+}
+
+/** Running sums of parts: totals per duration, and per month what the report shows (severities, resolve median). */
+interface PartSums {
+  durations: Record<MetricDuration, { count: number; sumMs: number; buckets: BucketCounts }>;
+  months: Map<string, { bySeverity: Record<Severity, number>; resolve: BucketCounts }>;
+}
+
+function emptySums(): PartSums {
+  return {
+    durations: Object.fromEntries(METRIC_DURATIONS.map(name => [name, { count: 0, sumMs: 0, buckets: [] }])) as PartSums['durations'],
+    months: new Map(),
+  };
+}
+
+function monthOf(sums: PartSums, month: string) {
+  let entry = sums.months.get(month);
+  if (!entry) {
+    entry = { bySeverity: Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<Severity, number>, resolve: [] };
+    sums.months.set(month, entry);
+  }
+  return entry;
+}
+
+function addPart(sums: PartSums, part: RollupPart): void {
+  for (const name of METRIC_DURATIONS) {
+    const target = sums.durations[name];
+    const source = part.rollup.durations[name];
+    target.count += source.count;
+    target.sumMs += source.sumMs;
+    addBuckets(target.buckets, source.histogram);
+  }
+  const month = monthOf(sums, part.month);
+  for (const s of SEVERITIES) month.bySeverity[s] += part.rollup.bySeverity[s];
+  addBuckets(month.resolve, part.rollup.durations.mttrResolve.histogram);
+}
+
+/** The sums of two disjoint sets of parts. */
+function combinedSums(a: PartSums, b: PartSums): PartSums {
+  const out = emptySums();
+  for (const sums of [a, b]) {
+    for (const name of METRIC_DURATIONS) {
+      out.durations[name].count += sums.durations[name].count;
+      out.durations[name].sumMs += sums.durations[name].sumMs;
+      addCounts(out.durations[name].buckets, sums.durations[name].buckets);
+    }
+    for (const [key, month] of sums.months) {
+      const into = monthOf(out, key);
+      for (const s of SEVERITIES) into.bySeverity[s] += month.bySeverity[s];
+      addCounts(into.resolve, month.resolve);
+    }
+  }
+  return out;
+}
+
+function aggregateOfSums(sums: PartSums): MetricsAggregate {
   return {
     durations: Object.fromEntries(
       METRIC_DURATIONS.map(name => {
-        const d = total.durations[name];
-        return [
-          name,
-          d.count > 0 ? { count: d.count, sumMs: d.sumMs, medianMs: histogramMedianMs(d.histogram) } : { count: 0, sumMs: 0 },
-        ];
+        const d = sums.durations[name];
+        return [name, d.count > 0 ? { count: d.count, sumMs: d.sumMs, medianMs: bucketMedianMs(d.buckets) } : { count: 0, sumMs: 0 }];
       }),
     ) as MetricsAggregate['durations'],
-    months: [...months]
-      .filter(([, rollup]) => rollupIncidentCount(rollup) > 0)
-      .map(([month, rollup]) => ({
-        month,
-        bySeverity: { ...rollup.bySeverity },
-        mttrResolveMedianMs: histogramMedianMs(rollup.durations.mttrResolve.histogram),
-      })),
+    months: [...sums.months]
+      .filter(([, month]) => SEVERITIES.reduce((n, s) => n + month.bySeverity[s], 0) > 0)
+      .map(([month, { bySeverity, resolve }]) => ({ month, bySeverity, mttrResolveMedianMs: bucketMedianMs(resolve) })),
   };
 }
 
 /**
  * The aggregates behind a metrics report, from rollups of parts of the
  * scope: internal (own cause), external (third-party cause) and all. The
- * parts must not overlap (no incident counted in two of them).
+ * parts must not overlap (no incident counted in two of them). Each part is
+ * read once; "all" is the sum of the other two.
  */
 export function aggregatesFromRollups(parts: RollupPart[]): Record<'internal' | 'external' | 'all', MetricsAggregate> {
+  const internal = emptySums();
+  const external = emptySums();
+  for (const part of parts) addPart(part.externalCause ? external : internal, part);
   return {
-    internal: aggregateOfParts(parts.filter(p => !p.externalCause)),
-    external: aggregateOfParts(parts.filter(p => p.externalCause)),
-    all: aggregateOfParts(parts),
+    internal: aggregateOfSums(internal),
+    external: aggregateOfSums(external),
+    all: aggregateOfSums(combinedSums(internal, external)),
   };
 }
 
