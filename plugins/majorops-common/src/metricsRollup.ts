@@ -197,7 +197,7 @@ interface PartSums {
 
 function emptySums(): PartSums {
   return {
-    durations: Object.fromEntries(METRIC_DURATIONS.map(name => [name, { count: 0, sumMs: 0, buckets: [] }])) as PartSums['durations'],
+    durations: Object.fromEntries(METRIC_DURATIONS.map(name => [name, { count: 0, sumMs: 0, buckets: [] as BucketCounts }])) as PartSums['durations'],
     months: new Map(),
   };
 }
