@@ -33,6 +33,23 @@ const PG_INSERT_ROWS = 5000;
 /** Rows per INSERT on SQLite: 13 columns stay under its limit of bound variables. */
 const SQLITE_INSERT_ROWS = 400;
 
+/**
+ * The indexes of the ledger, which each generation's table gets once it is
+ * written (as migration `202611240600_reputation_ledger_partitions` made them
+ * on the partitioned table, so that attaching the table adopts them).
+ */
+const LEDGER_INDEXES = [
+  { suffix: 'user_idx', definition: '(user_ref, occurred_at)' },
+  { suffix: 'incident_idx', definition: '(incident_id)' },
+  { suffix: 'person_source_idx', definition: '(source_key) WHERE incident_id IS NULL' },
+];
+
+/** On PostgreSQL, the table holding one generation of the ledger: written alone, then a partition of `reputation_ledger`. */
+function generationTable(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 0) throw new Error(`Not a ledger generation: ${generation}`);
+  return `reputation_ledger_g${generation}`;
+}
+
 interface DbLedgerRow {
   /** bigint: a string on PostgreSQL, a number on SQLite. */
   id: string | number;
@@ -369,16 +386,23 @@ export class DatabaseReputationStore implements ReputationStore {
    * the columns passed as arrays and unnested, which is several times faster
    * than a multi-row VALUES list; elsewhere knex's batched inserts.
    */
-  private async insertRows(db: Knex | Knex.Transaction, generation: number, events: KeyedLedgerEvent[], computedAt: string) {
+  private async insertRows(
+    db: Knex | Knex.Transaction,
+    generation: number,
+    events: KeyedLedgerEvent[],
+    computedAt: string,
+    table = 'reputation_ledger',
+  ) {
     if (events.length === 0) return;
     if (isPostgres(this.db)) {
       for (const part of chunks(events, PG_INSERT_ROWS)) {
         await db.raw(
-          `INSERT INTO reputation_ledger
+          `INSERT INTO ??
              (generation, computed_at, user_ref, incident_id, metric, value, weight, severity, external_cause, occurred_at, reason, source, source_key)
            SELECT ?::integer, ?::timestamptz, t.*
            FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::text[], ?::boolean[], ?::timestamptz[], ?::text[], ?::text[], ?::text[]) AS t`,
           [
+            table,
             generation,
             computedAt,
             part.map(e => e.userRef),
@@ -413,7 +437,7 @@ export class DatabaseReputationStore implements ReputationStore {
       source_key: e.sourceKey,
       computed_at: at,
     }));
-    for (const part of chunks(rows, SQLITE_INSERT_ROWS)) await db('reputation_ledger').insert(part);
+    for (const part of chunks(rows, SQLITE_INSERT_ROWS)) await db(table).insert(part);
   }
 
   async replaceIncidentEvents(incidentIds: string[], events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
@@ -441,20 +465,80 @@ export class DatabaseReputationStore implements ReputationStore {
     });
   }
 
+  /**
+   * On PostgreSQL the next generation is written into a table of its own,
+   * without indexes, and attached as a partition of `reputation_ledger` by
+   * {@link DatabaseReputationStore.finishRebuild}. Elsewhere its rows go
+   * into `reputation_ledger` beside the visible ones.
+   */
   async beginRebuild(): Promise<number> {
     const visible = await this.visibleGeneration();
+    const next = visible + 1;
     // Rows of a rebuild that never finished (the instance stopped half-way) are not seen by anyone.
+    if (isPostgres(this.db)) await this.dropGenerationTables(generation => generation !== visible);
     await this.db('reputation_ledger').where('generation', '>', visible).delete();
-    return visible + 1;
+    if (isPostgres(this.db)) {
+      const table = generationTable(next);
+      // The check lets PostgreSQL attach the table without reading it.
+      await this.db.raw(`CREATE TABLE ?? (LIKE reputation_ledger INCLUDING DEFAULTS, CONSTRAINT ?? CHECK (generation = ${next}))`, [
+        table,
+        `${table}_generation`,
+      ]);
+    }
+    return next;
   }
 
   async appendEvents(generation: number, events: KeyedLedgerEvent[], computedAt: string): Promise<void> {
-    await this.insertRows(this.db, generation, events, computedAt);
+    await this.insertRows(this.db, generation, events, computedAt, isPostgres(this.db) ? generationTable(generation) : 'reputation_ledger');
   }
 
+  /**
+   * Switches readers to `generation`. On PostgreSQL its table gets the
+   * ledger's indexes (one sort each) and is attached as the generation's
+   * partition in the same transaction as the switch; the generation it
+   * replaces stays until {@link DatabaseReputationStore.dropRetiredGenerations},
+   * so that a read that began before the switch still finds its rows.
+   * Elsewhere the older rows are deleted at once.
+   */
   async finishRebuild(generation: number, builtAt: string): Promise<void> {
-    await this.db('reputation_ledger_state').where({ id: LEDGER_STATE_ID }).update({ generation, built_at: new Date(builtAt) });
-    await this.db('reputation_ledger').where('generation', '<', generation).delete();
+    const switchTo = (db: Knex | Knex.Transaction) =>
+      db('reputation_ledger_state').where({ id: LEDGER_STATE_ID }).update({ generation, built_at: new Date(builtAt) });
+    if (!isPostgres(this.db)) {
+      await switchTo(this.db);
+      await this.db('reputation_ledger').where('generation', '<', generation).delete();
+      return;
+    }
+    const table = generationTable(generation);
+    await this.db.transaction(async tx => {
+      await tx.raw(`SET LOCAL maintenance_work_mem = '256MB'`);
+      for (const index of LEDGER_INDEXES) {
+        await tx.raw(`CREATE INDEX ?? ON ?? ${index.definition}`, [`${table}_${index.suffix}`, table]);
+      }
+      await tx.raw('ALTER TABLE ?? ADD CONSTRAINT ?? PRIMARY KEY (id, generation)', [table, `${table}_pkey`]);
+    });
+    await this.db.raw('ANALYZE ??', [table]);
+    await this.db.transaction(async tx => {
+      await tx.raw(`ALTER TABLE reputation_ledger ATTACH PARTITION ?? FOR VALUES IN (${generation})`, [table]);
+      await switchTo(tx);
+    });
+  }
+
+  async dropRetiredGenerations(): Promise<void> {
+    if (!isPostgres(this.db)) return;
+    const visible = await this.visibleGeneration();
+    await this.dropGenerationTables(generation => generation < visible);
+    await this.db('reputation_ledger').where('generation', '<', visible).delete();
+  }
+
+  /** Drops the generation tables (attached or not) whose generation `drop` picks; PostgreSQL only. */
+  private async dropGenerationTables(drop: (generation: number) => boolean): Promise<void> {
+    const tables: string[] = await this.db('pg_tables')
+      .whereRaw('schemaname = current_schema()')
+      .whereRaw(`tablename ~ '^reputation_ledger_g[0-9]+$'`)
+      .pluck('tablename');
+    for (const table of tables) {
+      if (drop(Number(table.slice('reputation_ledger_g'.length)))) await this.db.raw('DROP TABLE ??', [table]);
+    }
   }
 
   async listEvents(userRef: string): Promise<LedgerEvent[]> {

@@ -220,6 +220,7 @@ export class ReputationService implements ReputationSummaryReader {
   async updateIncrementally(): Promise<LedgerRunResult> {
     const watermark = await this.options.store.getWatermark(LEDGER_WATERMARK);
     if (!watermark) return this.recomputeAll();
+    await this.options.store.dropRetiredGenerations();
     const computedAt = this.now();
     const changes = await this.options.store.changedSince(new Date(watermark.getTime() - WATERMARK_OVERLAP_MS));
     const { store } = this.options;

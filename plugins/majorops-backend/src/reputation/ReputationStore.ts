@@ -100,8 +100,10 @@ export interface ReputationStore {
   beginRebuild(): Promise<number>;
   /** Appends events to a generation being rebuilt (no replacement: the generation starts empty). */
   appendEvents(generation: number, events: KeyedLedgerEvent[], computedAt: string): Promise<void>;
-  /** Makes a rebuilt generation the one readers see, in one step, then removes the older rows. */
+  /** Makes a rebuilt generation the one readers see, in one step; the older rows go then or, on PostgreSQL, at the next {@link ReputationStore.dropRetiredGenerations}. */
   finishRebuild(generation: number, builtAt: string): Promise<void>;
+  /** Removes what is left of generations older than the visible one (kept a while after a switch for reads begun before it). */
+  dropRetiredGenerations(): Promise<void>;
 
   listEvents(userRef: string): Promise<LedgerEvent[]>;
   listLedger(userRef: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;

@@ -682,4 +682,62 @@ describe('migrations', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'partitions the ledger by generation on PostgreSQL, carrying its rows up and down, and leaves SQLite as it was, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: MIGRATIONS_DIRECTORY };
+      const postgres = !String(knex.client.config.client).includes('sqlite');
+      await knex.migrate.latest(config);
+      await downTo(knex, config, '202611240500_ledger_change_indexes.js');
+      const at = new Date('2026-11-01T10:00:00.000Z');
+      const row = (generation: number, userRef: string) => ({
+        generation,
+        user_ref: userRef,
+        incident_id: null,
+        metric: 'knowledgeContribution',
+        value: 80,
+        weight: 1,
+        severity: null,
+        external_cause: false,
+        occurred_at: at,
+        reason: `Wrote a runbook (${userRef}).`,
+        source: 'runbook',
+        source_key: `runbook:r-1:${userRef}:${generation}`,
+        computed_at: at,
+      });
+      // The visible generation and the rows of a rebuild that never finished.
+      await knex('reputation_ledger').insert([row(1, 'user:default/a'), row(1, 'user:default/b'), row(2, 'user:default/c')]);
+      const stored = async () =>
+        (await knex('reputation_ledger').orderBy('id').select('id', 'generation', 'user_ref')).map(r => [Number(r.id), r.generation, r.user_ref]);
+      const before = await stored();
+      expect(before).toHaveLength(3);
+
+      await knex.migrate.latest(config);
+      expect(await stored()).toEqual(before);
+      const partitioned = async () =>
+        postgres ? Number((await knex.raw(`select count(*) as n from pg_partitioned_table p join pg_class c on c.oid = p.partrelid where c.relname = 'reputation_ledger'`)).rows[0].n) : 0;
+      expect(await partitioned()).toBe(postgres ? 1 : 0);
+      expect(await indexesOf(knex, 'reputation_ledger')).toEqual(
+        expect.arrayContaining(['reputation_ledger_user_idx', 'reputation_ledger_incident_idx', 'reputation_ledger_person_source_idx']),
+      );
+      // New rows keep numbering after the copied ones, from the same sequence.
+      await knex('reputation_ledger').insert(row(1, 'user:default/d'));
+      const ids = (await stored()).map(r => r[0] as number);
+      expect(ids[3]).toBeGreaterThan(ids[2]);
+
+      await knex.migrate.down(config);
+      expect(await partitioned()).toBe(0);
+      expect((await stored()).map(r => r[2])).toEqual(['user:default/a', 'user:default/b', 'user:default/c', 'user:default/d']);
+      expect(await indexesOf(knex, 'reputation_ledger')).toEqual(
+        expect.arrayContaining(['reputation_ledger_user_idx', 'reputation_ledger_incident_idx', 'reputation_ledger_person_source_idx']),
+      );
+      await knex('reputation_ledger').insert(row(1, 'user:default/e'));
+      expect(await knex('reputation_ledger').count({ n: '*' }).first().then(r => Number(r?.n))).toBe(5);
+      await knex.migrate.latest(config);
+      expect(await knex('reputation_ledger').count({ n: '*' }).first().then(r => Number(r?.n))).toBe(5);
+      await knex.destroy();
+    },
+  );
 });
