@@ -132,8 +132,9 @@ function entityRange(
 /**
  * The id query of the store's list for entity refs (listIncidentsOfEntities):
  * one ref: its index range in (declared_at, incident_id) order; several: one
- * range per ref, each cut to a page, merged with UNION ALL, de-duplicated and
- * cut again.
+ * range per ref, each cut to a page (on PostgreSQL a lateral subquery over the
+ * unnested refs, on SQLite one UNION ALL arm per ref), de-duplicated and cut
+ * again.
  */
 function listIdQuery(
   knex: Knex,
@@ -142,6 +143,26 @@ function listIdQuery(
   cursor?: Cursor,
 ) {
   if (refs.length === 1) return entityRange(knex, refs, limit, cursor);
+  if (!String(knex.client.config.client).includes('sqlite')) {
+    const perRef = knex('incident_entities as e')
+      .select('e.incident_id', 'e.declared_at')
+      .whereRaw('e.entity_ref = r.ref');
+    if (cursor) cursorWhere(perRef, 'e.declared_at', 'e.incident_id', cursor);
+    perRef
+      .orderBy([
+        { column: 'e.declared_at', order: 'desc' },
+        { column: 'e.incident_id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+    return knex
+      .distinct('p.incident_id', 'p.declared_at')
+      .from(knex.raw('unnest(?::text[]) as r(ref) cross join lateral ? as p', [refs, perRef]))
+      .orderBy([
+        { column: 'p.declared_at', order: 'desc' },
+        { column: 'p.incident_id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+  }
   const arms =
     refs.length <= MAX_MERGED_RANGES
       ? refs.map((ref, n) =>

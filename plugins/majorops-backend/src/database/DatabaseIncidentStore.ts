@@ -277,10 +277,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     // cut again. Cost grows with the number of entities and the page size,
     // never with how many incidents they have.
     const cursor = filter.cursor ? decodeTimeCursor(filter.cursor) : undefined;
-    const pageOf = (refs: string[], single: boolean) => {
+    const pageOf = (scope: (q: Knex.QueryBuilder) => void) => {
       const q = this.db('incident_entities as e').select('e.incident_id', 'e.declared_at');
-      if (single) q.where('e.entity_ref', refs[0]);
-      else q.whereIn('e.entity_ref', refs);
+      scope(q);
       if (filter.statuses?.length || filter.severities?.length) {
         q.join('incidents as i', 'i.id', 'e.incident_id');
         if (filter.statuses?.length) q.whereIn('i.status', filter.statuses);
@@ -300,13 +299,28 @@ export class DatabaseIncidentStore implements IncidentStore {
     };
     let idRows: Array<{ incident_id: string }>;
     if (entityRefs.length === 1) {
-      idRows = await pageOf(entityRefs, true);
+      idRows = await pageOf(q => q.where('e.entity_ref', entityRefs[0]));
+    } else if (isPostgres(this.db)) {
+      // One statement whatever the number of refs: each ref's page read along its index range by a
+      // lateral subquery. (A UNION ALL of one arm per ref took longer to plan than to run: 41 refs,
+      // 5-7 ms against ~1.5 ms.)
+      const perRef = pageOf(q => q.whereRaw('e.entity_ref = r.ref'));
+      idRows = await this.db
+        .distinct('p.incident_id', 'p.declared_at')
+        .from(this.db.raw('unnest(?::text[]) as r(ref) cross join lateral ? as p', [entityRefs, perRef]))
+        .orderBy([
+          { column: 'p.declared_at', order: 'desc' },
+          { column: 'p.incident_id', order: 'desc' },
+        ])
+        .limit(filter.limit + 1);
     } else {
       // SQLite allows at most 500 terms in a compound select; past that, one range over all refs.
       const arms =
         entityRefs.length <= MAX_MERGED_RANGES
-          ? entityRefs.map((ref, n) => this.db.select('incident_id', 'declared_at').from(pageOf([ref], true).as(`r${n}`)))
-          : [this.db.select('incident_id', 'declared_at').from(pageOf(entityRefs, false).as('r0'))];
+          ? entityRefs.map((ref, n) =>
+              this.db.select('incident_id', 'declared_at').from(pageOf(q => q.where('e.entity_ref', ref)).as(`r${n}`)),
+            )
+          : [this.db.select('incident_id', 'declared_at').from(pageOf(q => q.whereIn('e.entity_ref', entityRefs)).as('r0'))];
       const merged = arms.length === 1 ? arms[0] : arms[0].unionAll(arms.slice(1));
       // declared_at is copied onto every entity row, so an incident's pair is the same in every range.
       idRows = await this.db
