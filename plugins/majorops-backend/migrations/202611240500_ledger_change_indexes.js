@@ -14,7 +14,11 @@
 exports.up = async function up(knex) {
   for (const [table, column] of INDEXED) {
     await knex.schema.alterTable(table, t => {
-      t.index([column], nameOf(table, column));
+      // Released roles only: most roles are held (released_at null), and SQLite, which keeps no
+      // statistics, would otherwise read the held roles of a page through this index instead of
+      // incident_roles_incident_idx (52 ms instead of 0.7 ms at 100k incidents).
+      if (column === 'released_at') t.index([column], nameOf(table, column), { predicate: knex.whereNotNull(column) });
+      else t.index([column], nameOf(table, column));
     });
   }
 };
