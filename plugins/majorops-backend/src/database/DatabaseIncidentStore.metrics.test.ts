@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentStore';
 import { MetricsFilter, NewIncident } from './IncidentStore';
 import { createTestDatabases } from '../tests/testDatabases';
+import { prng } from '../tests/prng';
 
 jest.setTimeout(120_000);
 
@@ -108,17 +109,6 @@ function edgeCases(): NewIncident[] {
     // Not in any of the scopes below.
     incident('SEV1', [D], { declaredAt: '2026-03-03T03:03:03.003Z', resolvedAt: '2026-03-03T04:00:00.000Z' }),
   ];
-}
-
-/** Seeded PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Many incidents with random gaps (some negative, some missing) over two years. */

@@ -36,6 +36,7 @@ import {
   rollupsBuiltAt,
   rollupSourceOf,
   RollupSourceRow,
+  metricIncidentOf,
 } from './metricRollups';
 import {
   Expectation,
@@ -57,7 +58,6 @@ import {
   isPostgres,
   toDate,
   toIso,
-  toMillis,
 } from './tables';
 
 const migrationsDir = resolvePackagePath(
@@ -579,18 +579,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (isPostgres(this.db)) return this.aggregateOnPostgres(scope);
     // SQLite: no ordered-set aggregates; the scope's rows as epoch numbers, aggregated in JS.
     const rows: MetricColumns[] = await scope;
-    return computeIncidentMetricsFromMillis(
-      rows.map(r => ({
-        severity: r.severity as Severity,
-        externalCause: Boolean(r.external_cause),
-        impactStartedAt: toMillis(r.impact_started_at),
-        detectedAt: toMillis(r.detected_at),
-        declaredAt: toMillis(r.declared_at)!,
-        acknowledgedAt: toMillis(r.acknowledged_at),
-        mitigatedAt: toMillis(r.mitigated_at),
-        resolvedAt: toMillis(r.resolved_at),
-      })),
-    );
+    return computeIncidentMetricsFromMillis(rows.map(metricIncidentOf));
   }
 
   private async metricRollupsBuilt(): Promise<boolean> {

@@ -4,6 +4,7 @@ import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentS
 import { MetricsFilter, NewIncident } from './IncidentStore';
 import { rebuildAllRollups, rollupsBuiltAt } from './metricRollups';
 import { createTestDatabases } from '../tests/testDatabases';
+import { prng } from '../tests/prng';
 
 jest.setTimeout(180_000);
 
@@ -11,17 +12,6 @@ const A = 'component:default/checkout-api';
 const B = 'resource:default/orders-db';
 const C = 'component:default/search';
 const MIN = 60_000;
-
-/** Seeded PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomIncidents(count: number, seed: number): NewIncident[] {
   const random = prng(seed);

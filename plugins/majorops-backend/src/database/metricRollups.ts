@@ -65,20 +65,22 @@ export type RollupSourceRow = {
   resolved_at: DbTimestamp | null;
 };
 
-export function rollupSourceOf(row: RollupSourceRow): RollupSource {
+/** The metric columns of an incident row (or of its entity rows' copies) as epoch milliseconds. */
+export function metricIncidentOf(row: Omit<RollupSourceRow, 'entity_ref'>): MetricIncidentMillis {
   return {
-    entityRef: row.entity_ref,
-    incident: {
-      severity: row.severity as Severity,
-      externalCause: Boolean(row.external_cause),
-      impactStartedAt: toMillis(row.impact_started_at),
-      detectedAt: toMillis(row.detected_at),
-      declaredAt: toMillis(row.declared_at)!,
-      acknowledgedAt: toMillis(row.acknowledged_at),
-      mitigatedAt: toMillis(row.mitigated_at),
-      resolvedAt: toMillis(row.resolved_at),
-    },
+    severity: row.severity as Severity,
+    externalCause: Boolean(row.external_cause),
+    impactStartedAt: toMillis(row.impact_started_at),
+    detectedAt: toMillis(row.detected_at),
+    declaredAt: toMillis(row.declared_at)!,
+    acknowledgedAt: toMillis(row.acknowledged_at),
+    mitigatedAt: toMillis(row.mitigated_at),
+    resolvedAt: toMillis(row.resolved_at),
   };
+}
+
+export function rollupSourceOf(row: RollupSourceRow): RollupSource {
+  return { entityRef: row.entity_ref, incident: metricIncidentOf(row) };
 }
 
 interface RollupKey {
