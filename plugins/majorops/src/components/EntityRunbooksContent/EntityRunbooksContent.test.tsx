@@ -242,11 +242,12 @@ describe('EntityRunbooksContent', () => {
       participants: [],
       notes: undefined,
     });
+    // The dialog closes first: while it is open the page behind it is hidden from role queries.
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(), { timeout: 5000 });
     await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
     await waitFor(() => expect(row('Kafka consumer lag').getByText('fresh')).toBeInTheDocument());
     expect(api.listRunbooks).toHaveBeenCalledTimes(2);
     expect(api.getRunbook).toHaveBeenCalledTimes(2);
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
   it('opens the history from the viewer and goes back', async () => {
