@@ -31,12 +31,12 @@ import { Knex } from 'knex';
 import { decodeTimeCursor, keysetPage } from './cursor';
 import {
   applyRollupChanges,
+  metricIncidentOf,
   metricsFromRollups,
   ROLLUP_SOURCE_COLUMNS,
   rollupsBuiltAt,
   rollupSourceOf,
   RollupSourceRow,
-  metricIncidentOf,
 } from './metricRollups';
 import {
   Expectation,
@@ -171,39 +171,23 @@ export class DatabaseIncidentStore implements IncidentStore {
         version: 1,
       } as any);
       if (input.entities.length) {
-        await tx<DbIncidentEntityRow>('incident_entities').insert(
-          input.entities.map(e => ({
-            incident_id: id,
-            entity_ref: e.entityRef,
-            owner_ref: e.ownerRef ?? null,
-            system_ref: e.systemRef ?? null,
-            declared_at: declaredAt,
-            severity: input.severity,
-            external_cause: input.externalCause,
-            impact_started_at: toDate(input.milestones.impactStartedAt),
-            detected_at: toDate(input.milestones.detectedAt),
-            acknowledged_at: toDate(input.milestones.acknowledgedAt),
-            mitigated_at: toDate(input.milestones.mitigatedAt),
-            resolved_at: toDate(input.milestones.resolvedAt),
-          })),
-        );
-        await applyRollupChanges(
-          tx,
-          [],
-          input.entities.map(e =>
-            rollupSourceOf({
-              entity_ref: e.entityRef,
-              severity: input.severity,
-              external_cause: input.externalCause,
-              declared_at: declaredAt,
-              impact_started_at: toDate(input.milestones.impactStartedAt),
-              detected_at: toDate(input.milestones.detectedAt),
-              acknowledged_at: toDate(input.milestones.acknowledgedAt),
-              mitigated_at: toDate(input.milestones.mitigatedAt),
-              resolved_at: toDate(input.milestones.resolvedAt),
-            }),
-          ),
-        );
+        const entityRows = input.entities.map(e => ({
+          incident_id: id,
+          entity_ref: e.entityRef,
+          owner_ref: e.ownerRef ?? null,
+          system_ref: e.systemRef ?? null,
+          declared_at: declaredAt,
+          severity: input.severity,
+          external_cause: input.externalCause,
+          impact_started_at: toDate(input.milestones.impactStartedAt),
+          detected_at: toDate(input.milestones.detectedAt),
+          acknowledged_at: toDate(input.milestones.acknowledgedAt),
+          mitigated_at: toDate(input.milestones.mitigatedAt),
+          resolved_at: toDate(input.milestones.resolvedAt),
+        }));
+        await tx<DbIncidentEntityRow>('incident_entities').insert(entityRows);
+        // The rows just written carry every column the rollups read.
+        await applyRollupChanges(tx, [], entityRows.map(rollupSourceOf));
       }
       if (input.roles.length) {
         await tx('incident_roles').insert(
@@ -836,8 +820,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     return incident;
   }
 
-  /** Loads entities and current roles for a set of incident rows in two queries. */
-  /** The affected entities and current role holders of some incidents. */
+  /** The affected entities and current role holders of some incidents, in two queries. */
   private async relatedRows(
     db: Knex | Knex.Transaction,
     ids: string[],
@@ -849,6 +832,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     ]);
   }
 
+  /** Incidents from their rows, with entities and current roles (read here unless `related` is given). */
   private async hydrate(
     db: Knex | Knex.Transaction,
     rows: DbIncidentRow[],
