@@ -10,7 +10,7 @@ import {
 } from '@majorops/plugin-majorops-node';
 import { InputError } from '@backstage/errors';
 import { applyMigrations, DatabaseIncidentStore } from './database/DatabaseIncidentStore';
-import { rebuildAllRollups, rollupsBuiltAt } from './database/metricRollups';
+import { dropUnreadScopes, rebuildAllRollups, rollupsBuiltAt, SCOPE_UNREAD_DAYS } from './database/metricRollups';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { loadDemoData } from './service/demoData';
 import { snapshotMissingOwners } from './service/ownerSnapshot';
@@ -94,7 +94,10 @@ export const majoropsPlugin = createBackendPlugin({
         if (exactMetricsUpTo !== undefined && !(Number.isInteger(exactMetricsUpTo) && exactMetricsUpTo >= 0)) {
           throw new InputError(`majorops.metrics.exactUpTo must be a whole number of 0 or more, got ${exactMetricsUpTo}`);
         }
-        const incidents = DatabaseIncidentStore.create(db, { exactMetricsUpTo });
+        const incidents = DatabaseIncidentStore.create(db, {
+          exactMetricsUpTo,
+          onBackgroundError: error => logger.warn(`Building the metric rollups of a scope failed: ${error}`),
+        });
         const runbooks = DatabaseRunbookStore.create(db);
         const postmortems = DatabasePostmortemStore.create(db);
         const postmortemService = new PostmortemService({
@@ -175,7 +178,8 @@ export const majoropsPlugin = createBackendPlugin({
           },
         });
 
-        // Metric rollups of the incidents stored before they existed; a no-op once built.
+        // Metric rollups of the incidents stored before they existed (a no-op once built), and
+        // the scopes (systems, groups) nobody has read for a while dropped, as their upkeep costs writes.
         await scheduler.scheduleTask({
           id: 'majorops-metric-rollups',
           frequency: { minutes: 10 },
@@ -183,6 +187,8 @@ export const majoropsPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: async () => {
+            const dropped = await dropUnreadScopes(db, new Date(Date.now() - SCOPE_UNREAD_DAYS * 24 * 3600 * 1000));
+            if (dropped) logger.info(`Dropped the metric rollups of ${dropped} scopes not read in ${SCOPE_UNREAD_DAYS} days`);
             if (await rollupsBuiltAt(db)) return;
             const started = Date.now();
             const built = await rebuildAllRollups(db);

@@ -29,10 +29,12 @@ import {
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { decodeTimeCursor, keysetPage } from './cursor';
+import { ScopeBuilds } from './ScopeBuilds';
 import {
   applyRollupChanges,
   metricIncidentOf,
   metricsFromRollups,
+  metricsFromScopeRollups,
   ROLLUP_SOURCE_COLUMNS,
   rollupsBuiltAt,
   rollupSourceOf,
@@ -116,6 +118,8 @@ export const DEFAULT_EXACT_METRICS_UP_TO = 2000;
 export interface IncidentStoreOptions {
   /** See {@link DEFAULT_EXACT_METRICS_UP_TO}. */
   exactMetricsUpTo?: number;
+  /** Told of a failed background build of a scope's metric rollups (the reads stay exact meanwhile). */
+  onBackgroundError?: (error: Error) => void;
 }
 
 const OPEN: IncidentStatus[] = ['declared', 'investigating', 'identified', 'mitigating', 'monitoring'];
@@ -124,16 +128,25 @@ const OPEN: IncidentStatus[] = ['declared', 'investigating', 'identified', 'miti
 export class DatabaseIncidentStore implements IncidentStore {
   /** Takes a client on which {@link applyMigrations} has run. */
   static create(db: Knex, options: IncidentStoreOptions = {}): DatabaseIncidentStore {
-    return new DatabaseIncidentStore(db, options.exactMetricsUpTo ?? DEFAULT_EXACT_METRICS_UP_TO);
+    return new DatabaseIncidentStore(
+      db,
+      options.exactMetricsUpTo ?? DEFAULT_EXACT_METRICS_UP_TO,
+      options.onBackgroundError ?? (() => {}),
+    );
   }
 
   /** Set once the metric rollups have been built; they are never unbuilt. */
   private rollupsReady = false;
 
+  private readonly scopeBuilds: ScopeBuilds;
+
   private constructor(
     private readonly db: Knex,
     private readonly exactMetricsUpTo: number,
-  ) {}
+    onBackgroundError: (error: Error) => void,
+  ) {
+    this.scopeBuilds = new ScopeBuilds(db, onBackgroundError);
+  }
 
   async createIncident(input: NewIncident): Promise<Incident> {
     const id = randomUUID();
@@ -559,6 +572,28 @@ export class DatabaseIncidentStore implements IncidentStore {
       const report = await metricsFromRollups(this.db, filter.entityRefs[0], filter, this.exactMetricsUpTo);
       if (report) return report;
     }
+    if (filter.entityRefs && filter.entityRefs.length > 1) {
+      const refs = filter.entityRefs;
+      const scoped = await metricsFromScopeRollups(this.db, refs, filter, this.exactMetricsUpTo);
+      if (scoped.built) await this.scopeBuilds.touched(refs);
+      if (scoped.report) return scoped.report;
+      const report = await this.exactMetrics(filter);
+      // A scope this large is worth its rollups: built in the background, read from the next request on.
+      if (!scoped.built && report.all.total > this.exactMetricsUpTo) this.scopeBuilds.request(refs);
+      return report;
+    }
+    return this.exactMetrics(filter);
+  }
+
+  /**
+   * Waits for the scope rollups requested so far to be built (or to fail).
+   * The store builds them in the background; tests and benchmarks wait here.
+   */
+  async scopeBuildsSettled(): Promise<void> {
+    await this.scopeBuilds.settled();
+  }
+
+  private async exactMetrics(filter: MetricsFilter): Promise<MetricsReport> {
     const scope = this.metricsScope(filter);
     if (isPostgres(this.db)) return this.aggregateOnPostgres(scope);
     // SQLite: no ordered-set aggregates; the scope's rows as epoch numbers, aggregated in JS.

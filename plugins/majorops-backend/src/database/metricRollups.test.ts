@@ -2,7 +2,7 @@ import { computeIncidentMetrics, type IncidentMetrics, type MetricsReport, type 
 import { Knex } from 'knex';
 import { DatabaseIncidentStore, MIGRATIONS_DIRECTORY } from './DatabaseIncidentStore';
 import { MetricsFilter, NewIncident } from './IncidentStore';
-import { rebuildAllRollups, rollupsBuiltAt } from './metricRollups';
+import { buildScopeRollups, dropUnreadScopes, rebuildAllRollups, rollupsBuiltAt, scopeKeyOf } from './metricRollups';
 import { createTestDatabases } from '../tests/testDatabases';
 import { prng } from '../tests/prng';
 
@@ -73,6 +73,25 @@ async function storedRollups(knex: Knex) {
       { incidents: Number(r.incidents), rollup: JSON.parse(r.rollup) },
     ]),
   );
+}
+
+/** The stored scope rollups, parsed, by key. */
+async function storedScopeRollups(knex: Knex) {
+  const rows = await knex('incident_metric_scope_rollups').select();
+  return Object.fromEntries(
+    rows.map(r => [
+      `${r.scope_key} ${r.grain} ${r.period} ${Boolean(r.external_cause)}`,
+      { incidents: Number(r.incidents), rollup: JSON.parse(r.rollup) },
+    ]),
+  );
+}
+
+/** What the scopes' rollups hold now, against what building every scope again from the incidents gives. */
+async function scopeRollupsAgainstRebuild(knex: Knex, scopes: string[][]) {
+  const kept = await storedScopeRollups(knex);
+  await dropUnreadScopes(knex, new Date(Date.now() + 60_000));
+  for (const refs of scopes) await buildScopeRollups(knex, refs);
+  return { kept, rebuilt: await storedScopeRollups(knex) };
 }
 
 describe('metric rollups', () => {
@@ -195,6 +214,86 @@ describe('metric rollups', () => {
       await rebuildAllRollups(knex);
       expect(kept).toEqual(await storedRollups(knex));
       expectClose(await store.computeMetrics({ entityRefs: [A] }), await reference(store, { entityRefs: [A] }));
+      await knex.destroy();
+    });
+
+    it('several entities: exact until their scope is built in the background, then its rollups, each incident once', async () => {
+      const { knex, store } = await createStore(databaseId);
+      for (const input of randomIncidents(400, 6)) await store.createIncident(input);
+      const refs = [B, A];
+      const exact = await reference(store, { entityRefs: refs });
+      // An incident touching both entities is one incident of the scope.
+      expect(exact.all.total).toBeLessThan((await reference(store, { entityRefs: [A] })).all.total + (await reference(store, { entityRefs: [B] })).all.total);
+      expect(JSON.parse(JSON.stringify(await store.computeMetrics({ entityRefs: refs })))).toEqual(JSON.parse(JSON.stringify(exact)));
+
+      await store.scopeBuildsSettled();
+      const [scope] = await knex('incident_metric_scopes').select();
+      expect(scope).toMatchObject({ scope_key: scopeKeyOf([A, B]), member_count: 2 });
+      expect((await knex('incident_metric_scope_members').orderBy('entity_ref')).map(m => m.entity_ref)).toEqual([A, B]);
+      for (const [, window] of WINDOWS) {
+        const filter = { entityRefs: [A, B], ...window };
+        expectClose(await store.computeMetrics(filter), await reference(store, filter));
+      }
+
+      // Proof that whole months now come from the rollups: a row written behind the store's back is not seen.
+      const onlyC = await knex('incident_entities')
+        .where('entity_ref', C)
+        .whereNotIn('incident_id', knex('incident_entities').whereIn('entity_ref', [A, B]).select('incident_id'))
+        .first();
+      await knex('incident_entities').insert({ ...onlyC, entity_ref: A });
+      const window = { from: '2025-10-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' };
+      const seen = await store.computeMetrics({ entityRefs: [A, B], ...window });
+      const truth = await reference(store, { entityRefs: [A, B], ...window });
+      expect(seen.all.total).toBe(truth.all.total - 1);
+      await knex.destroy();
+    });
+
+    it('keeps scope rollups equal to a rebuild through declarations and changes made while scopes are built', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const inputs = randomIncidents(160, 7);
+      for (const input of inputs.slice(0, 60)) await store.createIncident(input);
+      await buildScopeRollups(knex, [A, B]);
+      const first = await Promise.all(inputs.slice(60, 90).map(input => store.createIncident(input)));
+      await Promise.all([
+        buildScopeRollups(knex, [A, B, C]),
+        buildScopeRollups(knex, [B, C]),
+        ...inputs.slice(90).map(input => store.createIncident(input)),
+        ...first.map(incident =>
+          store.updateIncident(
+            incident.id,
+            { version: incident.version },
+            {
+              severity: 'SEV1',
+              externalCause: !incident.externalCause,
+              milestones: { resolvedAt: new Date(Date.parse(incident.milestones.declaredAt) + 42 * MIN).toISOString() },
+            },
+            [],
+            '2026-07-01T00:00:00.000Z',
+          ),
+        ),
+      ]);
+      expect(Number((await knex('incident_metric_scopes').count({ n: '*' }))[0].n)).toBe(3);
+      const { kept, rebuilt } = await scopeRollupsAgainstRebuild(knex, [[A, B], [A, B, C], [B, C]]);
+      expect(Object.keys(kept).length).toBeGreaterThan(0);
+      expect(kept).toEqual(rebuilt);
+      await knex.destroy();
+    });
+
+    it('builds nothing for a scope within the exact limit; a changed membership is another scope; unread scopes are dropped', async () => {
+      const { knex, store } = await createStore(databaseId, 10_000);
+      for (const input of randomIncidents(60, 8)) await store.createIncident(input);
+      await store.computeMetrics({ entityRefs: [A, B] });
+      await store.scopeBuildsSettled();
+      expect(await knex('incident_metric_scopes').select()).toEqual([]);
+
+      expect(await buildScopeRollups(knex, [A, B])).toBeGreaterThan(0);
+      expect(await buildScopeRollups(knex, [B, A])).toBeUndefined();
+      expect(await buildScopeRollups(knex, [A, C])).toBeGreaterThan(0);
+      expect(await dropUnreadScopes(knex, new Date(Date.now() - 60_000))).toBe(0);
+      await knex('incident_metric_scopes').where('scope_key', scopeKeyOf([A, C])).update({ last_read_at: new Date('2026-01-01T00:00:00.000Z') });
+      expect(await dropUnreadScopes(knex, new Date(Date.now() - 60_000))).toBe(1);
+      expect((await knex('incident_metric_scope_members').distinct('scope_key')).map(r => r.scope_key)).toEqual([scopeKeyOf([A, B])]);
+      expect((await knex('incident_metric_scope_rollups').distinct('scope_key')).map(r => r.scope_key)).toEqual([scopeKeyOf([A, B])]);
       await knex.destroy();
     });
   });

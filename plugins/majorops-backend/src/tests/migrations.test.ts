@@ -32,6 +32,9 @@ const TABLES = [
   'suggestion_acceptances',
   'incident_metric_rollups',
   'incident_metric_rollup_state',
+  'incident_metric_scopes',
+  'incident_metric_scope_members',
+  'incident_metric_scope_rollups',
 ];
 
 /** What the third migration (runbook revisions and drills) adds. */
@@ -727,7 +730,7 @@ describe('migrations', () => {
       const ids = (await stored()).map(r => r[0] as number);
       expect(ids[3]).toBeGreaterThan(ids[2]);
 
-      await knex.migrate.down(config);
+      await downTo(knex, config, '202611240500_ledger_change_indexes.js');
       expect(await partitioned()).toBe(0);
       expect((await stored()).map(r => r[2])).toEqual(['user:default/a', 'user:default/b', 'user:default/c', 'user:default/d']);
       expect(await indexesOf(knex, 'reputation_ledger')).toEqual(
