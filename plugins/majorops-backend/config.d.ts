@@ -59,11 +59,19 @@ export interface Config {
       /** Minutes between runs; default 5. */
       frequencyMinutes?: number;
     };
+    /**
+     * How long the entities of a system (its parts) or of a group (what it
+     * owns), as the catalog listed them for a user, are reused by the
+     * incident list and metrics, in seconds. Default 30; 0 asks the catalog
+     * on every request.
+     */
+    scopeCacheSeconds?: number;
     /** Incident metrics (MTTD, MTTA, MTTR, severities, months) of entities and groups. */
     metrics?: {
       /**
-       * Metrics of one entity over more incidents than this are read from
-       * monthly and daily rollups: counts and means stay exact, medians are
+       * Metrics over more incidents than this are read from monthly and
+       * daily rollups (of the entity, or of the system's or group's set of
+       * entities): counts and means stay exact, medians are
        * within 1 %. Up to this many, every incident is read and medians are
        * exact. Default 2000; raise it for exact medians at the cost of slower
        * pages for entities with many incidents.

@@ -94,6 +94,10 @@ export const majoropsPlugin = createBackendPlugin({
         if (exactMetricsUpTo !== undefined && !(Number.isInteger(exactMetricsUpTo) && exactMetricsUpTo >= 0)) {
           throw new InputError(`majorops.metrics.exactUpTo must be a whole number of 0 or more, got ${exactMetricsUpTo}`);
         }
+        const scopeCacheSeconds = config.getOptionalNumber('majorops.scopeCacheSeconds');
+        if (scopeCacheSeconds !== undefined && !(scopeCacheSeconds >= 0)) {
+          throw new InputError(`majorops.scopeCacheSeconds must be 0 or more, got ${scopeCacheSeconds}`);
+        }
         const incidents = DatabaseIncidentStore.create(db, {
           exactMetricsUpTo,
           onBackgroundError: error => logger.warn(`Building the metric rollups of a scope failed: ${error}`),
@@ -259,6 +263,7 @@ export const majoropsPlugin = createBackendPlugin({
             surveyService,
             reputationService,
             suggestionService,
+            scopeCacheSeconds,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

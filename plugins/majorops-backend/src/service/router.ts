@@ -59,6 +59,7 @@ import type { SuggestionService } from '../suggestions/SuggestionService';
 import type { ConditionTransformer } from '@backstage/plugin-permission-node';
 import type { PostmortemPermissionQuery } from '@majorops/plugin-majorops-node';
 import { ownerAndSystemOf } from './ownerSnapshot';
+import { CallerCache } from './CallerCache';
 import { parseInput } from './validation';
 
 export interface RouterOptions {
@@ -83,7 +84,15 @@ export interface RouterOptions {
   surveyService: SurveyService;
   /** Best-fit assignment suggestions. */
   suggestionService: SuggestionService;
+  /**
+   * How long the entities of a system or group, as the catalog listed them
+   * for a caller, are reused (seconds; 0 asks the catalog every time).
+   */
+  scopeCacheSeconds?: number;
 }
+
+/** See {@link RouterOptions.scopeCacheSeconds}. */
+export const DEFAULT_SCOPE_CACHE_SECONDS = 30;
 
 const idParamSchema = z.string().trim().min(1).max(64);
 const optionalVersionQuery = z
@@ -147,8 +156,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return { credentials, actorRef: userEntityRef.toLocaleLowerCase('en-US') };
   }
 
-  /** Refs of every entity owned by a group, as the catalog says now. */
-  async function entitiesOwnedBy(groupRef: string, credentials: BackstageCredentials) {
+  // A page asks for a scope's list, open incidents and metrics at once: one catalog lookup serves them.
+  const scopes = new CallerCache<string[]>((options.scopeCacheSeconds ?? DEFAULT_SCOPE_CACHE_SECONDS) * 1000);
+
+  /** Refs of every entity owned by a group, as the catalog says now (or said a few seconds ago). */
+  function entitiesOwnedBy(groupRef: string, credentials: BackstageCredentials) {
+    return scopes.get(credentials, `owned\n${groupRef}`, () => lookUpEntitiesOwnedBy(groupRef, credentials)).then(refs => [...refs]);
+  }
+
+  async function lookUpEntitiesOwnedBy(groupRef: string, credentials: BackstageCredentials) {
     const { items } = await catalog.getEntities(
       {
         filter: { 'relations.ownedBy': groupRef },
@@ -163,6 +179,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   async function entityAndParts(entityRef: string, credentials: BackstageCredentials) {
     const kind = entityRef.split(':')[0];
     if (!AGGREGATE_KINDS.has(kind)) return [entityRef];
+    return scopes.get(credentials, `parts\n${entityRef}`, () => lookUpParts(entityRef, credentials)).then(refs => [...refs]);
+  }
+
+  async function lookUpParts(entityRef: string, credentials: BackstageCredentials) {
     const { items } = await catalog.getEntities(
       {
         filter: { 'relations.partOf': entityRef },
