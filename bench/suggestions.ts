@@ -5,6 +5,7 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/suggestions.ts \
  *     [--engine postgres] [--database majorops_bench_suggestions] [--users 5000] \
  *     [--incidents 200000] [--iterations 200] [--warmup N] [--seed 42] [--reuse] [--breakdown 100]
+ *     [--profile-timed out.cpuprofile]
  *
  * With --reuse, data already in the database with the same incident count
  * is kept (it was written by this script with the same seed and sizes).
@@ -36,9 +37,13 @@
  * incidents, history (with the owning teams' members read at the same time),
  * people by ref + reputation, and the engine. Timings are
  * reported, never asserted. Results go to stdout and bench/results/suggestions-<engine>.md.
+ *
+ * With --profile-timed FILE, a V8 CPU profile of the timed requests only (not
+ * the data generation or the warm-up) is written to FILE, for DevTools.
  */
 import fs from 'fs';
 import http from 'http';
+import { Session } from 'inspector/promises';
 import os from 'os';
 import path from 'path';
 import { Knex } from 'knex';
@@ -77,6 +82,7 @@ const SPEC = {
   seed: 'number',
   'pg-url': 'string',
   reuse: 'boolean',
+  'profile-timed': 'string',
 } as const;
 
 const TYPES = ['database', 'network', 'deployment', 'capacity', 'dependency', 'security', 'configuration', 'storage'];
@@ -279,6 +285,13 @@ async function main() {
   const warmupSeconds = (Date.now() - warmupStarted) / 1000;
   log(`Warm-up: ${warmup} untimed requests in ${warmupSeconds.toFixed(0)} s`);
 
+  const profileFile = args['profile-timed'] === undefined ? undefined : String(args['profile-timed']);
+  const profiler = profileFile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const timings: number[] = [];
   let bytes = 0;
   let historyHint = 0;
@@ -293,6 +306,12 @@ async function main() {
     historyHint += body.incidentCommander.length;
     listed += body.excluded.length;
     summarised += (body.excludedSummary ?? []).reduce((n: number, s: { count: number }) => n + s.count, 0);
+  }
+  if (profiler && profileFile) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(profileFile, JSON.stringify(profile));
+    profiler.disconnect();
+    log(`Wrote the CPU profile of the timed requests to ${profileFile}`);
   }
   timings.sort((a, b) => a - b);
   const p50 = percentile(timings, 50);

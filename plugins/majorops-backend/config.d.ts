@@ -157,7 +157,11 @@ export interface Config {
       maxHistoryIncidents?: number;
       /** Most open incidents read to know who is busy; default 500. */
       maxOpenIncidents?: number;
-      /** Seconds for which the members of the owning teams read from the catalog are reused, per caller; default 60, 0 reads them every time. */
+      /**
+       * Seconds for which what the suggestions read from the catalog (the
+       * members of the owning teams, the entities and the people read by
+       * ref) is reused, per caller; default 60, 0 reads it every time.
+       */
       membersCacheSeconds?: number;
       /** IANA time zone of engagement patterns (time of the week); default UTC. */
       timeZone?: string;

@@ -156,6 +156,51 @@ describe('DatabaseSuggestionStore history kept in process', () => {
       expect(await history()).toEqual(expected);
     });
 
+    it('gives the target and the open incidents from the kept records while unchanged, and reads a changed one again at once', async () => {
+      await insert(knex, 'open-1', '2026-10-20T10:00:00.000Z', 'user:default/eve');
+      await knex('incidents').where({ id: 'open-1' }).update({ status: 'investigating', resolved_at: null });
+      const open = await store.listOpenIncidents(10);
+      expect(open.map(i => i.id)).toEqual(['open-1']);
+      expect(open).toEqual(await uncached.listOpenIncidents(10));
+      const again = await store.listOpenIncidents(10);
+      // The very same object: nothing was read again.
+      expect(again[0]).toBe(open[0]);
+      expect(await store.getIncident('open-1')).toEqual(await uncached.getIncident('open-1'));
+      expect(await store.getIncident('no-such-incident')).toBeUndefined();
+
+      clock += 10 * 60 * 1000;
+      const roleAt = tick();
+      await incidents.assignRole(
+        'open-1',
+        {},
+        { role: 'operations-chief', userRef: 'user:default/dee', actorRef: 'user:default/eve', at: roleAt },
+        { type: 'role-assigned', occurredAt: roleAt, actorRef: 'user:default/eve', body: { text: 'dee runs operations' } },
+      );
+      // The target first this time: its change is seen by itself, not only through the open incidents.
+      const target = await store.getIncident('open-1');
+      expect(target?.roles.map(r => r.userRef)).toEqual(['user:default/eve', 'user:default/dee']);
+      expect(target).toEqual(await uncached.getIncident('open-1'));
+      const changed = await store.listOpenIncidents(10);
+      expect(changed[0]).not.toBe(open[0]);
+      expect(changed).toEqual(await uncached.listOpenIncidents(10));
+
+      // A repeat link changes no version: read with the version, at once.
+      await knex('incident_repeats').insert({
+        incident_id: 'inc-2',
+        earlier_incident_id: 'open-1',
+        failure_mode: 'connection-pool',
+        linked_by: 'user:default/cy',
+        linked_at: new Date('2026-10-20T11:00:00.000Z'),
+      });
+      expect(await store.getIncident('open-1')).toMatchObject({ repeatLinkedAt: '2026-10-20T11:00:00.000Z' });
+      expect(await store.listOpenIncidents(10)).toEqual(await uncached.listOpenIncidents(10));
+      await knex('incident_repeats').where({ earlier_incident_id: 'open-1' }).delete();
+      expect((await store.getIncident('open-1'))?.repeatLinkedAt).toBeUndefined();
+      // Gone, for the tests after this one.
+      for (const table of ['incident_roles', 'incident_entities', 'timeline_events']) await knex(table).where({ incident_id: 'open-1' }).delete();
+      await knex('incidents').where({ id: 'open-1' }).delete();
+    });
+
     it('keeps at most the configured number of incidents and still returns the whole history', async () => {
       const small = DatabaseSuggestionStore.create(knex, { historyCache: { maxIncidents: 1, maxAgeSeconds: 60 } });
       const expected = await history(uncached);

@@ -199,75 +199,32 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     return ids.filter(id => records.has(id)).map(id => records.get(id)!);
   }
 
-  async listOpenIncidents(limit: number): Promise<AssignmentIncident[]> {
-    const ids: string[] = await this.db('incidents')
-      .whereNull('resolved_at')
-      .orderBy([{ column: 'declared_at', order: 'desc' }, 'id'])
-      .limit(limit)
-      .pluck('id');
-    return this.load(ids);
+  /**
+   * The first repeat link of the incident in `alias` (which changes no
+   * version), as {@link timestamp} reads it.
+   */
+  private firstRepeatOf(alias: string): Knex.Raw {
+    return this.db.raw(
+      `(select ${this.isPostgres ? 'trunc(extract(epoch from min(r.linked_at)) * 1000)::bigint' : 'min(r.linked_at)'} from incident_repeats r where r.earlier_incident_id = ${alias}.id) as repeat_at`,
+    );
   }
 
   /**
-   * One query for the ids: per entity, per system and for the type, the
-   * `limit` most recent since `since` (each an index range read backwards:
-   * incident_entities_ref_idx, incident_entities_system_idx,
-   * incidents_type_declared_idx), merged, de-duplicated and cut to `limit`,
-   * the most recent first and then by id. Then one query per table to load
-   * those not kept in process (see {@link IncidentRecordCache}), after dropping
-   * the kept incidents changed since the previous read.
+   * The incidents of `rows`, in their order: the kept record when the
+   * incident is still at the version kept and was not changed near or after
+   * the moment it was read (see {@link IncidentRecordCache.changed}), with
+   * the first repeat link of the row; the others loaded and kept.
    */
-  async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
-    const since = toDate(filter.since)!;
-    const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) =>
-      this.db
-        .select('*')
-        .from(
-          query
-            .where('declared_at', '>=', since)
-            .orderBy('declared_at', 'desc')
-            .limit(filter.limit)
-            .select({ id: idColumn, declared_at: 'declared_at' })
-            .as(alias),
-        );
-    const parts: Knex.QueryBuilder[] = [];
-    [...new Set(filter.entityRefs)].forEach((ref, i) =>
-      parts.push(recent(this.db('incident_entities').where('entity_ref', ref), 'incident_id', `e${i}`)),
-    );
-    [...new Set(filter.systemRefs)].forEach((ref, i) =>
-      parts.push(recent(this.db('incident_entities').where('system_ref', ref), 'incident_id', `s${i}`)),
-    );
-    if (filter.incidentType) {
-      parts.push(
-        recent(this.db('incidents').whereRaw('lower(incident_type) = ?', [filter.incidentType.toLocaleLowerCase('en-US')]), 'id', 't'),
-      );
-    }
-    if (parts.length === 0) return [];
-    const changes = this.dropChanged();
-    const [first, ...rest] = parts;
-    const merged = rest.length > 0 ? first.unionAll(rest) : first;
-    // Ids compared byte by byte, as JavaScript compares strings, whatever the database's collation.
-    const byId = this.isPostgres ? 'id collate "C"' : 'id';
-    const recentIds = this.db
-      .from(merged.as('h'))
-      .groupBy('id')
-      .select('id')
-      .max({ declared_at: 'declared_at' })
-      .orderByRaw(`max(declared_at) desc, ${byId}`)
-      .limit(filter.limit);
-    // With each id its first repeat link, which changes no version: read fresh for cached records too.
-    const ids: Promise<Array<{ id: string; repeat_at: DbTimestamp | null }>> = this.db
-      .from(recentIds.as('t'))
-      .select(
-        't.id',
-        this.db.raw(
-          `(select ${this.isPostgres ? 'trunc(extract(epoch from min(r.linked_at)) * 1000)::bigint' : 'min(r.linked_at)'} from incident_repeats r where r.earlier_incident_id = t.id) as repeat_at`,
-        ),
-      )
-      .orderByRaw(`t.declared_at desc, ${this.isPostgres ? 't.id collate "C"' : 't.id'}`)
-      .then(result => result);
-    // Changed incidents are dropped before any kept record is used.
-    const [rows] = await Promise.all([ids, changes]);
+  private async current(rows: Array<{ id: string; version: number | string; updated_at: DbTimestamp; repeat_at: DbTimestamp | null }>): Promise<LoadedIncident[]> {
+    for (const row of rows) this.history.changed(row.id, Number(row.version), Date.parse(this.isoOf(row.updated_at)), CHANGE_MARGIN_MS);
+    return this.withKept(rows);
+  }
+
+  /**
+   * The kept records of the rows' incidents (with the row's first repeat
+   * link) and the others loaded and kept, in the order of `rows`.
+   */
+  private async withKept(rows: Array<{ id: string; repeat_at?: DbTimestamp | null }>): Promise<LoadedIncident[]> {
     const out: Array<LoadedIncident | undefined> = new Array(rows.length);
     const missing: number[] = [];
     rows.forEach((row, i) => {
@@ -301,6 +258,104 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   }
 
   /**
+   * One query for the open incidents with their version, last change and
+   * first repeat link (incidents_open_idx); those kept in process and
+   * unchanged are not read again, the others are loaded and kept.
+   */
+  async listOpenIncidents(limit: number): Promise<AssignmentIncident[]> {
+    const rows = await this.db('incidents')
+      .whereNull('resolved_at')
+      .orderBy([{ column: 'declared_at', order: 'desc' }, 'id'])
+      .limit(limit)
+      .select('id', 'version', this.timestamp('updated_at', 'updated_at'), this.firstRepeatOf('incidents'));
+    return this.current(rows);
+  }
+
+  /**
+   * One query for the ids: per entity, per system and for the type, the
+   * `limit` most recent since `since` (each an index range read backwards:
+   * incident_entities_ref_idx, incident_entities_system_idx,
+   * incidents_type_declared_idx), merged, de-duplicated and cut to `limit`,
+   * the most recent first and then by id. Then one query per table to load
+   * those not kept in process (see {@link IncidentRecordCache}), after dropping
+   * the kept incidents changed since the previous read.
+   *
+   * On PostgreSQL the merge is done here rather than by the database (a hash
+   * aggregate, a sort in the "C" collation and 2,000 correlated look-ups of
+   * the first repeat link were ~20 ms of its time at 200k incidents; the
+   * union alone is ~5 ms), and the first repeat links of the ids kept are
+   * read with one more query through incident_repeats_earlier_idx.
+   */
+  async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
+    const since = toDate(filter.since)!;
+    const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) => {
+      query.where('declared_at', '>=', since).orderBy('declared_at', 'desc').limit(filter.limit).select({ id: idColumn, declared_at: 'declared_at' });
+      // Microseconds since the epoch, exact in a double: the order the database keeps.
+      if (this.isPostgres) query.select(this.db.raw('(extract(epoch from declared_at) * 1000000)::bigint as declared_us'));
+      return this.db.select('*').from(query.as(alias));
+    };
+    const parts: Knex.QueryBuilder[] = [];
+    [...new Set(filter.entityRefs)].forEach((ref, i) =>
+      parts.push(recent(this.db('incident_entities').where('entity_ref', ref), 'incident_id', `e${i}`)),
+    );
+    [...new Set(filter.systemRefs)].forEach((ref, i) =>
+      parts.push(recent(this.db('incident_entities').where('system_ref', ref), 'incident_id', `s${i}`)),
+    );
+    if (filter.incidentType) {
+      parts.push(
+        recent(this.db('incidents').whereRaw('lower(incident_type) = ?', [filter.incidentType.toLocaleLowerCase('en-US')]), 'id', 't'),
+      );
+    }
+    if (parts.length === 0) return [];
+    const changes = this.dropChanged();
+    const [first, ...rest] = parts;
+    const merged = rest.length > 0 ? first.unionAll(rest) : first;
+    if (this.isPostgres) {
+      const [union] = await Promise.all([merged.then(result => result as Array<{ id: string; declared_us: string | number }>), changes]);
+      const newest = new Map<string, number>();
+      for (const row of union) {
+        const at = Number(row.declared_us);
+        const seen = newest.get(row.id);
+        if (seen === undefined || at > seen) newest.set(row.id, at);
+      }
+      // The most recent first, then by id compared as JavaScript compares strings (the "C" collation for these ids).
+      const ids = [...newest]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .slice(0, filter.limit)
+        .map(([id]) => id);
+      if (ids.length === 0) return [];
+      // With each id its first repeat link, which changes no version: read fresh for cached records too.
+      const repeats: Array<{ earlier_incident_id: string; at: DbTimestamp }> = await this.whereAmong(
+        this.db('incident_repeats'),
+        'earlier_incident_id',
+        this.idList(ids),
+      )
+        .groupBy('earlier_incident_id')
+        .select('earlier_incident_id', this.timestamp('min(linked_at)', 'at'));
+      const firstRepeat = new Map(repeats.map(row => [row.earlier_incident_id, row.at]));
+      return this.withKept(ids.map(id => ({ id, repeat_at: firstRepeat.get(id) ?? null })));
+    }
+    // Ids compared byte by byte, as JavaScript compares strings, whatever the database's collation.
+    const byId = this.isPostgres ? 'id collate "C"' : 'id';
+    const recentIds = this.db
+      .from(merged.as('h'))
+      .groupBy('id')
+      .select('id')
+      .max({ declared_at: 'declared_at' })
+      .orderByRaw(`max(declared_at) desc, ${byId}`)
+      .limit(filter.limit);
+    // With each id its first repeat link, which changes no version: read fresh for cached records too.
+    const ids: Promise<Array<{ id: string; repeat_at: DbTimestamp | null }>> = this.db
+      .from(recentIds.as('t'))
+      .select('t.id', this.firstRepeatOf('t'))
+      .orderByRaw(`t.declared_at desc, ${this.isPostgres ? 't.id collate "C"' : 't.id'}`)
+      .then(result => result);
+    // Changed incidents are dropped before any kept record is used.
+    const [rows] = await Promise.all([ids, changes]);
+    return this.withKept(rows);
+  }
+
+  /**
    * Drops the kept records of incidents changed since the previous look
    * (less {@link CHANGE_MARGIN_MS}): the incident store sets `updated_at`
    * and increments `version` with every change it makes to an incident, its
@@ -326,8 +381,12 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     return (await this.load(ids)).map(({ tags: _tags, ...incident }) => incident);
   }
 
+  /** One query for the version, last change and first repeat link; the record kept in process when unchanged. */
   async getIncident(id: string): Promise<(AssignmentIncident & { tags: string[] }) | undefined> {
-    const [incident] = await this.load([id]);
+    const rows = await this.db('incidents')
+      .where('id', id)
+      .select('id', 'version', this.timestamp('updated_at', 'updated_at'), this.firstRepeatOf('incidents'));
+    const [incident] = await this.current(rows);
     if (!incident) return undefined;
     const { externalCause: _external, ...rest } = incident;
     return rest;

@@ -29,6 +29,7 @@ const CATALOG: Entity[] = [
   { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'sre', namespace: 'default' }, spec: { type: 'team', children: [] } },
   user('ada', 'sre'),
   user('bo', 'sre'),
+  user('cy', 'ops'),
 ];
 
 const ADA = mockCredentials.user('user:default/ada');
@@ -53,6 +54,7 @@ describe('SuggestionService, members of the owning teams', () => {
       clock = Date.parse('2026-11-01T00:00:00.000Z');
       catalog = catalogServiceMock({ entities: CATALOG });
       jest.spyOn(catalog, 'getEntities');
+      jest.spyOn(catalog, 'getEntitiesByRefs');
       service = membersCacheSeconds =>
         new SuggestionService({
           store: DatabaseSuggestionStore.create(knex),
@@ -99,6 +101,72 @@ describe('SuggestionService, members of the owning teams', () => {
       await suggestions.forDraft(DRAFT, { credentials: ADA, mayReadReputation: true });
       await suggestions.forDraft(DRAFT, { credentials: ADA, mayReadReputation: true });
       expect(catalog.getEntities).toHaveBeenCalledTimes(2);
+    });
+
+    describe('people engaged on past incidents and affected entities, read by ref', () => {
+      // An entity no team owns: the candidates are the people engaged on its past incident.
+      const LEDGER_DRAFT = { severity: 'SEV2' as const, entityRefs: ['component:default/ledger'] };
+      const reader = (credentials: typeof ADA) => ({ credentials, mayReadReputation: true });
+      /** Calls of the catalog that asked for people by ref (the entities are asked for by ref too). */
+      const peopleCalls = () =>
+        (catalog.getEntitiesByRefs as jest.Mock).mock.calls.filter(([request]) => request.entityRefs.some((ref: string) => ref.startsWith('user:')));
+      const entityCalls = () =>
+        (catalog.getEntitiesByRefs as jest.Mock).mock.calls.filter(([request]) => request.entityRefs.includes('component:default/ledger'));
+
+      beforeAll(async () => {
+        const declared = new Date('2026-10-01T10:00:00.000Z');
+        await knex('incidents').insert({
+          id: 'past-ledger',
+          title: 'Ledger down',
+          summary: '',
+          severity: 'SEV2',
+          status: 'resolved',
+          tags: '[]',
+          declared_at: declared,
+          resolved_at: new Date('2026-10-01T12:00:00.000Z'),
+          created_by: 'user:default/cy',
+          created_at: declared,
+          updated_at: declared,
+        });
+        await knex('incident_entities').insert({ incident_id: 'past-ledger', entity_ref: 'component:default/ledger', declared_at: declared });
+        await knex('incident_roles').insert([
+          { incident_id: 'past-ledger', role: 'incident-commander', user_ref: 'user:default/cy', assigned_by: 'user:default/cy', assigned_at: declared },
+          { incident_id: 'past-ledger', role: 'scribe', user_ref: 'user:default/ghost', assigned_by: 'user:default/cy', assigned_at: declared },
+        ]);
+      });
+
+      it('reuses them for the same caller within the time, also when the catalog has none by a ref, and asks again after it', async () => {
+        const suggestions = service(60);
+        const first = await suggestions.forDraft(LEDGER_DRAFT, reader(ADA));
+        // Only catalog users are candidates: not the ref the catalog does not know.
+        expect(people(first)).toEqual(['user:default/cy']);
+        expect(peopleCalls()).toHaveLength(1);
+        expect(peopleCalls()[0][0].entityRefs).toEqual(['user:default/cy', 'user:default/ghost']);
+        // The entity is not in the catalog: that answer is kept too.
+        expect(entityCalls()).toHaveLength(1);
+
+        clock += 59_000;
+        expect(await suggestions.forDraft(LEDGER_DRAFT, reader(ADA))).toEqual({ ...first, asOf: new Date(clock).toISOString() });
+        expect(peopleCalls()).toHaveLength(1);
+        expect(entityCalls()).toHaveLength(1);
+
+        await suggestions.forDraft(LEDGER_DRAFT, reader(BO));
+        expect(peopleCalls()).toHaveLength(2);
+        expect(entityCalls()).toHaveLength(2);
+
+        clock += 2_000;
+        expect(await suggestions.forDraft(LEDGER_DRAFT, reader(ADA))).toEqual({ ...first, asOf: new Date(clock).toISOString() });
+        expect(peopleCalls()).toHaveLength(3);
+        expect(entityCalls()).toHaveLength(3);
+      });
+
+      it('asks the catalog every time with 0 seconds', async () => {
+        const suggestions = service(0);
+        const first = await suggestions.forDraft(LEDGER_DRAFT, reader(ADA));
+        expect(await suggestions.forDraft(LEDGER_DRAFT, reader(ADA))).toEqual(first);
+        expect(peopleCalls()).toHaveLength(2);
+        expect(entityCalls()).toHaveLength(2);
+      });
     });
   });
 });

@@ -26,6 +26,7 @@ import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
 import type { HistoryFilter, SuggestionStore } from './SuggestionStore';
 import { redactSuggestions } from './redactSuggestions';
+import { callerOf } from '../service/CallerCache';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 // Locale-independent: the same as toLocaleLowerCase('en-US') for every string, and faster.
@@ -43,9 +44,10 @@ export interface SuggestionSettings {
   /** IANA time zone of engagement patterns. */
   timeZone?: string;
   /**
-   * The members of the owning teams read from the catalog are reused for
-   * this many seconds, per caller (the catalog answers each caller with what
-   * they may read); 0 asks the catalog every time.
+   * The members of the owning teams, and the people engaged on past
+   * incidents, read from the catalog are reused for this many seconds, per
+   * caller (the catalog answers each caller with what they may read); 0 asks
+   * the catalog every time.
    */
   membersCacheSeconds: number;
 }
@@ -59,12 +61,8 @@ export const DEFAULT_SUGGESTION_SETTINGS: SuggestionSettings = {
 
 /** At most this many member lists (caller and teams) are kept. */
 const MEMBER_LISTS_KEPT = 500;
-
-/** Who the catalog answers: the same caller gets the same entities. */
-function callerOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
-  return `${principal.type ?? 'unknown'}:${principal.userEntityRef ?? principal.subject ?? ''}`;
-}
+/** At most this many people and entities read by ref (caller and ref) are kept. */
+const REFS_KEPT = 50_000;
 
 export interface SuggestionServiceOptions {
   store: SuggestionStore;
@@ -124,6 +122,8 @@ export class SuggestionService {
   private readonly settings: SuggestionSettings;
   /** Members of teams as the catalog listed them for a caller, and when. */
   private readonly members = new Map<string, { at: number; users: AssignmentUser[] }>();
+  /** What was read by ref for a caller (people, or entities), and when; undefined when the catalog has nothing by that ref. */
+  private readonly byRef = new Map<string, { at: number; value: unknown }>();
   private readonly clock: () => number;
 
   constructor(private readonly options: SuggestionServiceOptions) {
@@ -156,11 +156,58 @@ export class SuggestionService {
     return [...users];
   }
 
-  /** Users by ref; refs that are not users in the catalog are left out. */
+  /**
+   * What the catalog answers for each of `refs` (undefined when it has no
+   * entity by that ref), reused per caller for `membersCacheSeconds` like
+   * the member lists: the entities and the people engaged on the past
+   * incidents of one incident are mostly those of the next request.
+   * `kind` keeps what is read of people apart from what is read of entities.
+   */
+  private async readByRef<T>(
+    credentials: BackstageCredentials,
+    kind: 'user' | 'entity',
+    refs: string[],
+    read: (item: Entity | undefined) => T | undefined,
+  ): Promise<Map<string, T | undefined>> {
+    const maxAgeMs = this.settings.membersCacheSeconds * 1000;
+    const prefix = `${kind}\n${callerOf(credentials)}\n`;
+    const startedAt = this.clock();
+    const known = new Map<string, T | undefined>();
+    const missing: string[] = [];
+    for (const ref of refs) {
+      const kept = maxAgeMs > 0 ? this.byRef.get(prefix + ref) : undefined;
+      if (kept && startedAt - kept.at <= maxAgeMs) known.set(ref, kept.value as T | undefined);
+      else if (!known.has(ref)) {
+        known.set(ref, undefined);
+        missing.push(ref);
+      }
+    }
+    if (missing.length === 0) return known;
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs: missing, fields: kind === 'user' ? USER_FIELDS : ENTITY_FIELDS },
+      { credentials },
+    );
+    missing.forEach((ref, i) => {
+      const value = read(items[i]);
+      known.set(ref, value);
+      if (maxAgeMs <= 0) return;
+      this.byRef.delete(prefix + ref);
+      this.byRef.set(prefix + ref, { at: startedAt, value });
+    });
+    while (this.byRef.size > REFS_KEPT) this.byRef.delete(this.byRef.keys().next().value as string);
+    return known;
+  }
+
+  /** Users by ref, in the order of `userRefs`; refs that are not users in the catalog are left out. */
   private async loadUsersByRef(credentials: BackstageCredentials, userRefs: string[]): Promise<AssignmentUser[]> {
     if (userRefs.length === 0) return [];
-    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: userRefs, fields: USER_FIELDS }, { credentials });
-    return items.filter((u): u is Entity => Boolean(u) && lower(u!.kind) === 'user').map(userOf);
+    const known = await this.readByRef(credentials, 'user', userRefs, item => (item && lower(item.kind) === 'user' ? userOf(item) : undefined));
+    const users: AssignmentUser[] = [];
+    for (const ref of userRefs) {
+      const user = known.get(ref);
+      if (user) users.push(user);
+    }
+    return users;
   }
 
   /**
@@ -178,7 +225,8 @@ export class SuggestionService {
     incidents: AssignmentIncident[],
     members: AssignmentUser[],
   ): Promise<{ candidates: AssignmentUser[]; reputation: AssignmentReputation[] }> {
-    const { owners, engaged } = whoCanMatter(affected, entities, incidents);
+    const matter = whoCanMatter(affected, entities, incidents);
+    const { owners, engaged } = matter;
     const byRef = new Set(engaged);
     for (const owner of owners) if (owner.startsWith('user:')) byRef.add(owner);
     const memberRefs = members.map(u => u.userRef);
@@ -192,8 +240,8 @@ export class SuggestionService {
     const users = new Map<string, AssignmentUser>();
     for (const user of [...members, ...named]) users.set(user.userRef, user);
     const sorted = [...users.values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
-    // The same rule as over the whole catalog: only who owns, or is engaged, stays.
-    const candidates = candidatesOf(sorted, affected, entities, incidents);
+    // The same rule as over the whole catalog (`candidatesOf`): only who owns, or is engaged, stays.
+    const candidates = keepWhoCanMatter(sorted, matter);
     return { candidates, reputation: reputationOf(candidates, summaries) };
   }
 
@@ -210,24 +258,23 @@ export class SuggestionService {
   ): Promise<{ entities: AssignmentEntity[]; incidentTypes: string[] }> {
     const refs = [...new Set(entityRefs.map(lower))];
     const likely = [...new Set(likelySystemRefs.map(lower))].filter(ref => !refs.includes(ref));
-    const { items } = await this.options.catalog.getEntitiesByRefs({ entityRefs: [...refs, ...likely], fields: ENTITY_FIELDS }, { credentials });
+    const asRead = (item: Entity | undefined) => item;
+    const read = await this.readByRef(credentials, 'entity', [...refs, ...likely], asRead);
     const entities = new Map<string, AssignmentEntity>();
     const incidentTypes = new Set<string>();
     const systems = new Set<string>();
-    items.slice(0, refs.length).forEach((item, i) => {
-      if (!item) return;
-      const described = entityOf(item, refs[i]);
+    for (const ref of refs) {
+      const item = read.get(ref);
+      if (!item) continue;
+      const described = entityOf(item, ref);
       entities.set(described.entityRef, described);
       if (described.systemRef) systems.add(lower(described.systemRef));
       readAnnotationList(item.metadata.annotations, ANNOTATION_INCIDENT_TYPES).forEach(t => incidentTypes.add(t));
-    });
-    /** Systems read already: the entity, or undefined when the catalog has none by that ref. */
-    const read = new Map<string, Entity | undefined>(likely.map((ref, i) => [ref, items[refs.length + i]]));
+    }
     const systemRefs = [...systems].filter(ref => !entities.has(ref));
     const missing = systemRefs.filter(ref => !read.has(ref));
     if (missing.length > 0) {
-      const found = await this.options.catalog.getEntitiesByRefs({ entityRefs: missing, fields: ENTITY_FIELDS }, { credentials });
-      missing.forEach((ref, i) => read.set(ref, found.items[i]));
+      for (const [ref, item] of await this.readByRef(credentials, 'entity', missing, asRead)) read.set(ref, item);
     }
     for (const ref of systemRefs) {
       const item = read.get(ref);
@@ -483,7 +530,10 @@ export function candidatesOf(
   entities: ReadonlyMap<string, AssignmentEntity>,
   incidents: Iterable<AssignmentIncident>,
 ): AssignmentUser[] {
-  const { owners, engaged } = whoCanMatter(affected, entities, incidents);
+  return keepWhoCanMatter(users, whoCanMatter(affected, entities, incidents));
+}
+
+function keepWhoCanMatter(users: AssignmentUser[], { owners, engaged }: { owners: Set<string>; engaged: Set<string> }): AssignmentUser[] {
   return users.filter(u => engaged.has(u.userRef) || owners.has(u.userRef) || u.memberOf.some(g => owners.has(g)));
 }
 

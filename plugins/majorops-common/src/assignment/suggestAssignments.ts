@@ -9,7 +9,7 @@ import {
   AssignmentConfig,
   DEFAULT_ASSIGNMENT_CONFIG,
 } from './config';
-import { engagementPatternOfInstants } from './timeOfDay';
+import { engagementPatternOfInstants, engagementValueOfInstants } from './timeOfDay';
 import { readTimestamp } from './timestamps';
 import type {
   AssignmentCandidate,
@@ -60,6 +60,10 @@ import type {
  *
  * Cost: each past incident is matched against the target once, and history is
  * indexed by person, so the work grows with users + history roles, not users × history.
+ * Every candidate gets a score and, when left out, a place among the
+ * exclusions; the reasons, evidence and exclusion entries are written only
+ * for the people shown (suggested, or listed in `excluded`), since most of
+ * the thousands of candidates of a large team are only counted.
  */
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -78,10 +82,11 @@ interface KnownIncident {
   resolved: boolean;
   open: boolean;
   reopenedOrRepeated: boolean;
-  entityRefs: Set<string>;
-  systemRefs: Set<string>;
+  /** Distinct, as listed (an incident touches one or two entities: arrays beat sets here). */
+  entityRefs: string[];
+  systemRefs: string[];
   type?: string;
-  tech: Set<string>;
+  tech: string[];
   /** Role spans taken by `now`, with whether they are still held. */
   roles: Array<{ role: IncidentRole; userRef: string; assigned: number; held: boolean }>;
 }
@@ -90,47 +95,142 @@ function label(incident: AssignmentIncident): string {
   return incident.title ? `${incident.id} '${incident.title}'` : incident.id;
 }
 
+const addDistinct = (list: string[], value: string) => {
+  if (!list.includes(value)) list.push(value);
+};
+
+/**
+ * An incident's timestamps as read, kept per incident object: the backend
+ * passes the same records (kept in process) to request after request, and
+ * reading ~10,000 timestamps was a tenth of the engine. Used only while the
+ * object still holds the very same strings (a record changed in place is
+ * read again), so the result is always that of reading them now.
+ */
+interface ReadTimes {
+  declaredAt: string;
+  declared: number;
+  resolvedAt?: string;
+  resolved?: number;
+  reopenedAt?: string;
+  reopened?: number;
+  repeatLinkedAt?: string;
+  repeated?: number;
+  spans: AssignmentIncident['roles'];
+  /** `assigned` and `released` are NaN where the text is no timestamp: read again (and the error raised) only where the engine reads it. */
+  roles: Array<{ span: AssignmentIncident['roles'][number]; assignedAt: string; assigned: number; releasedAt?: string; released?: number }>;
+}
+
+/** The timestamp, or NaN where there is none to read. */
+function readOrNaN(value: string, field: string): number {
+  try {
+    return readTimestamp(value, field);
+  } catch {
+    return NaN;
+  }
+}
+
+const readTimes = new WeakMap<AssignmentIncident, ReadTimes>();
+
+function stillRead(times: ReadTimes, incident: AssignmentIncident): boolean {
+  if (
+    times.declaredAt !== incident.declaredAt ||
+    times.resolvedAt !== incident.resolvedAt ||
+    times.reopenedAt !== incident.reopenedAt ||
+    times.repeatLinkedAt !== incident.repeatLinkedAt ||
+    times.spans !== incident.roles ||
+    times.roles.length !== incident.roles.length
+  ) {
+    return false;
+  }
+  for (let r = 0; r < times.roles.length; r++) {
+    const role = times.roles[r];
+    const span = incident.roles[r];
+    if (role.span !== span || role.assignedAt !== span.assignedAt || role.releasedAt !== span.releasedAt) return false;
+  }
+  return true;
+}
+
+function timesOf(incident: AssignmentIncident, index: number): ReadTimes {
+  const kept = readTimes.get(incident);
+  if (kept && stillRead(kept, incident)) return kept;
+  const at = (value: string | undefined, field: string) =>
+    value === undefined ? undefined : readTimestamp(value, `incidents[${index}].${field}`);
+  // In the order the fields were always read, for the same first error.
+  const declared = at(incident.declaredAt, 'declaredAt')!;
+  const times: ReadTimes = {
+    declaredAt: incident.declaredAt,
+    declared,
+    resolvedAt: incident.resolvedAt,
+    resolved: at(incident.resolvedAt, 'resolvedAt'),
+    reopenedAt: incident.reopenedAt,
+    reopened: at(incident.reopenedAt, 'reopenedAt'),
+    repeatLinkedAt: incident.repeatLinkedAt,
+    repeated: at(incident.repeatLinkedAt, 'repeatLinkedAt'),
+    spans: incident.roles,
+    roles: incident.roles.map((span, r) => ({
+      span,
+      assignedAt: span.assignedAt,
+      assigned: readOrNaN(span.assignedAt, `incidents[${index}].roles[${r}].assignedAt`),
+      releasedAt: span.releasedAt,
+      released: span.releasedAt === undefined ? undefined : readOrNaN(span.releasedAt, `incidents[${index}].roles[${r}].releasedAt`),
+    })),
+  };
+  readTimes.set(incident, times);
+  return times;
+}
+
 function knownAt(
   incident: AssignmentIncident,
   index: number,
   nowMs: number,
   entities: Map<string, AssignmentEntity>,
 ): KnownIncident | undefined {
-  const at = (value: string | undefined, field: string) =>
-    value === undefined ? undefined : readTimestamp(value, `incidents[${index}].${field}`);
-  const declared = at(incident.declaredAt, 'declaredAt')!;
+  // An incident declared after `now` was never read further (nor its errors raised).
+  const kept = readTimes.get(incident);
+  const declared = kept?.declaredAt === incident.declaredAt ? kept.declared : readTimestamp(incident.declaredAt, `incidents[${index}].declaredAt`);
   if (declared > nowMs) return undefined;
-  const resolvedAt = at(incident.resolvedAt, 'resolvedAt');
-  const reopenedAt = at(incident.reopenedAt, 'reopenedAt');
-  const repeatAt = at(incident.repeatLinkedAt, 'repeatLinkedAt');
-  const resolved = resolvedAt !== undefined && resolvedAt <= nowMs;
-  const systemRefs = new Set<string>();
-  const tech = new Set<string>((incident.tech ?? []).map(normalize));
+  const times = timesOf(incident, index);
+  const resolved = times.resolved !== undefined && times.resolved <= nowMs;
+  const systemRefs: string[] = [];
+  const entityRefs: string[] = [];
+  const tech: string[] = [];
+  if (incident.tech !== undefined) for (const t of incident.tech) addDistinct(tech, normalize(t));
   for (const affected of incident.entities) {
+    addDistinct(entityRefs, affected.entityRef);
     const catalog = entities.get(affected.entityRef);
     const systemRef = affected.systemRef ?? catalog?.systemRef;
-    if (systemRef) systemRefs.add(systemRef);
-    if (incident.tech === undefined) for (const t of catalog?.tech ?? []) tech.add(normalize(t));
+    if (systemRef) addDistinct(systemRefs, systemRef);
+    if (incident.tech === undefined && catalog?.tech) for (const t of catalog.tech) addDistinct(tech, normalize(t));
   }
   const roles: KnownIncident['roles'] = [];
-  incident.roles.forEach((span, r) => {
-    const assigned = at(span.assignedAt, `roles[${r}].assignedAt`)!;
-    if (assigned > nowMs) return;
-    const released = at(span.releasedAt, `roles[${r}].releasedAt`);
+  for (let r = 0; r < times.roles.length; r++) {
+    const { span } = times.roles[r];
+    let { assigned, released } = times.roles[r];
+    // Not a timestamp: read again, for the error (with this call's numbering).
+    if (Number.isNaN(assigned)) assigned = readTimestamp(span.assignedAt, `incidents[${index}].roles[${r}].assignedAt`);
+    if (assigned > nowMs) continue;
+    if (released !== undefined && Number.isNaN(released)) released = readTimestamp(span.releasedAt!, `incidents[${index}].roles[${r}].releasedAt`);
     roles.push({ role: span.role, userRef: span.userRef, assigned, held: released === undefined || released > nowMs });
-  });
+  }
   return {
     incident,
     declared,
     resolved,
     open: !resolved,
-    reopenedOrRepeated: (reopenedAt !== undefined && reopenedAt <= nowMs) || (repeatAt !== undefined && repeatAt <= nowMs),
-    entityRefs: new Set(incident.entities.map(e => e.entityRef)),
+    reopenedOrRepeated: (times.reopened !== undefined && times.reopened <= nowMs) || (times.repeated !== undefined && times.repeated <= nowMs),
+    entityRefs,
     systemRefs,
     type: incident.incidentType ? normalize(incident.incidentType) : undefined,
     tech,
     roles,
   };
+}
+
+/** A facet of the target a past incident can match: `entity:…`, `system:…`, `type:…`, `tech:…`, and its phrase. */
+interface Facet {
+  ref: string;
+  key: string;
+  phrase: string;
 }
 
 interface Target {
@@ -140,6 +240,11 @@ interface Target {
   systemRefs: Set<string>;
   type?: string;
   tech: string[];
+  /** The facets, written once per suggestion: entities, systems and tech sorted. */
+  entityFacets: Facet[];
+  systemFacets: Facet[];
+  typeFacet?: Facet;
+  techFacets: Facet[];
 }
 
 function describeTarget(input: AssignmentInput, entities: Map<string, AssignmentEntity>): Target {
@@ -158,18 +263,42 @@ function describeTarget(input: AssignmentInput, entities: Map<string, Assignment
     });
     if (input.incident.tech === undefined) for (const t of catalog?.tech ?? []) tech.add(normalize(t));
   }
+  const entityRefs = [...new Set(input.incident.entities.map(e => e.entityRef))].sort(compareStrings);
+  const type = input.incident.incidentType ? normalize(input.incident.incidentType) : undefined;
+  const sortedTech = [...tech].sort(compareStrings);
   return {
-    entityRefs: [...new Set(input.incident.entities.map(e => e.entityRef))].sort(compareStrings),
+    entityRefs,
     ownership,
     systemRefs,
-    type: input.incident.incidentType ? normalize(input.incident.incidentType) : undefined,
-    tech: [...tech].sort(compareStrings),
+    type,
+    tech: sortedTech,
+    entityFacets: entityRefs.map(ref => ({ ref, key: `entity:${ref}`, phrase: `on ${ref}` })),
+    systemFacets: [...systemRefs].sort(compareStrings).map(ref => ({ ref, key: `system:${ref}`, phrase: `in ${ref}` })),
+    ...(type ? { typeFacet: { ref: type, key: `type:${type}`, phrase: `of type ${type}` } } : {}),
+    techFacets: sortedTech.map(ref => ({ ref, key: `tech:${ref}`, phrase: `involving ${ref}` })),
   };
 }
 
 function component(value: number, weight: number, reasons: string[], penalty: boolean): AssignmentScoreComponent {
   const points = round1((penalty ? -1 : 1) * value * weight);
   return { value: round3(value), weight, points: points === 0 ? 0 : points, reasons };
+}
+
+/** The `points` of {@link component}, without the rest. */
+function pointsOf(value: number, weight: number, penalty: boolean): number {
+  const points = round1((penalty ? -1 : 1) * value * weight);
+  return points === 0 ? 0 : points;
+}
+
+/** The `value` of {@link ownershipOf}. */
+function ownershipValueOf(user: AssignmentUser, target: Target, config: AssignmentConfig): number {
+  const mine = (ref: string) => ref === user.userRef || user.memberOf.includes(ref);
+  let value = 0;
+  for (const o of target.ownership) {
+    if (o.ownerRef && mine(o.ownerRef)) value = Math.max(value, config.ownership.entity);
+    else if (o.systemOwnerRef && mine(o.systemOwnerRef)) value = Math.max(value, config.ownership.system);
+  }
+  return value;
 }
 
 function ownershipOf(user: AssignmentUser, target: Target, config: AssignmentConfig) {
@@ -187,15 +316,6 @@ function ownershipOf(user: AssignmentUser, target: Target, config: AssignmentCon
     }
   }
   return { value, reasons };
-}
-
-interface Expertise {
-  raw: number;
-  evidence: ExpertiseEvidence[];
-  /** Whether any past incident matched a facet of the target (then there is at least one reason). */
-  matchedAnyFacet: boolean;
-  /** The reasons, written only when asked for (for the people shown). */
-  reasons(): string[];
 }
 
 function outcomeOf(known: KnownIncident): ExpertiseEvidence['outcome'] {
@@ -221,49 +341,40 @@ function factorsOf(known: KnownIncident, nowMs: number, config: AssignmentConfig
 
 /** How a past incident matches the target: computed once per incident, whoever held a role on it. */
 interface IncidentMatch {
-  /** `entity:…`, `system:…`, `type:…`, `tech:…`. */
-  matches: string[];
   /** Sum of the facets' weights. */
   match: number;
-  /** The facets for the reasons: key and phrase. */
-  facets: Array<{ key: string; phrase: string }>;
+  /** The facets matched, in the order of the reasons; their keys are the evidence's `matches`. */
+  facets: Facet[];
 }
 
+const NO_MATCH: IncidentMatch = { match: 0, facets: [] };
+
 function matchOf(known: KnownIncident, target: Target, config: AssignmentConfig): IncidentMatch {
-  const matches: string[] = [];
-  const facets: IncidentMatch['facets'] = [];
+  let facets: Facet[] | undefined;
   let match = 0;
-  const sameEntities = target.entityRefs.filter(ref => known.entityRefs.has(ref));
-  if (sameEntities.length > 0) {
-    match += config.facets.entity;
-    for (const ref of sameEntities) {
-      matches.push(`entity:${ref}`);
-      facets.push({ key: `entity:${ref}`, phrase: `on ${ref}` });
-    }
-  } else {
-    const sameSystems = [...target.systemRefs].filter(ref => known.systemRefs.has(ref)).sort(compareStrings);
-    if (sameSystems.length > 0) {
-      match += config.facets.system;
-      for (const ref of sameSystems) {
-        matches.push(`system:${ref}`);
-        facets.push({ key: `system:${ref}`, phrase: `in ${ref}` });
-      }
-    }
+  for (const facet of target.entityFacets) {
+    if (known.entityRefs.includes(facet.ref)) (facets ??= []).push(facet);
   }
-  if (target.type && known.type === target.type) {
+  if (facets) match += config.facets.entity;
+  else {
+    for (const facet of target.systemFacets) {
+      if (known.systemRefs.includes(facet.ref)) (facets ??= []).push(facet);
+    }
+    if (facets) match += config.facets.system;
+  }
+  if (target.typeFacet && known.type === target.typeFacet.ref) {
     match += config.facets.type;
-    matches.push(`type:${target.type}`);
-    facets.push({ key: `type:${target.type}`, phrase: `of type ${target.type}` });
+    (facets ??= []).push(target.typeFacet);
   }
-  const sharedTech = target.tech.filter(t => known.tech.has(t));
-  if (sharedTech.length > 0) {
-    match += config.facets.tech * Math.min(sharedTech.length, config.facets.maxTechMatches);
-    for (const t of sharedTech) {
-      matches.push(`tech:${t}`);
-      facets.push({ key: `tech:${t}`, phrase: `involving ${t}` });
+  let sharedTech = 0;
+  for (const facet of target.techFacets) {
+    if (known.tech.includes(facet.ref)) {
+      sharedTech++;
+      (facets ??= []).push(facet);
     }
   }
-  return { matches, match, facets };
+  if (sharedTech > 0) match += config.facets.tech * Math.min(sharedTech, config.facets.maxTechMatches);
+  return facets ? { match, facets } : NO_MATCH;
 }
 
 /** A past incident as analysed once for the target. */
@@ -292,17 +403,30 @@ function incidentWeight(past: PastIncident, role: IncidentRole, config: Assignme
  */
 function engagementsByUserOf(history: PastIncident[], config: AssignmentConfig): Map<string, Engagement[]> {
   const byUser = new Map<string, Engagement[]>();
+  const add = (userRef: string, engagement: Engagement) => {
+    const list = byUser.get(userRef);
+    if (list) list.push(engagement);
+    else byUser.set(userRef, [engagement]);
+  };
+  // An incident has a handful of roles: the strongest per person found by scanning, in the order people first appear.
+  const people: string[] = [];
+  const strongest: IncidentRole[] = [];
   for (const past of history) {
-    const strongest = new Map<string, IncidentRole>();
-    for (const span of past.known.roles) {
-      const best = strongest.get(span.userRef);
-      if (best === undefined || config.roleFactors[span.role] > config.roleFactors[best]) strongest.set(span.userRef, span.role);
+    const spans = past.known.roles;
+    if (spans.length === 1) {
+      add(spans[0].userRef, { past, role: spans[0].role });
+      continue;
     }
-    for (const [userRef, role] of strongest) {
-      const list = byUser.get(userRef);
-      if (list) list.push({ past, role });
-      else byUser.set(userRef, [{ past, role }]);
+    people.length = 0;
+    strongest.length = 0;
+    for (const span of spans) {
+      const at = people.indexOf(span.userRef);
+      if (at < 0) {
+        people.push(span.userRef);
+        strongest.push(span.role);
+      } else if (config.roleFactors[span.role] > config.roleFactors[strongest[at]]) strongest[at] = span.role;
     }
+    for (let i = 0; i < people.length; i++) add(people[i], { past, role: strongest[i] });
   }
   return byUser;
 }
@@ -310,26 +434,39 @@ function engagementsByUserOf(history: PastIncident[], config: AssignmentConfig):
 /** At most this many past incidents are shown as evidence per person. */
 const EVIDENCE_SHOWN = 5;
 
-function expertiseOf(engagements: Engagement[], nowMs: number, config: AssignmentConfig): Expertise {
-  if (engagements.length === 0) return { raw: 0, evidence: [], matchedAnyFacet: false, reasons: () => [] };
+/** What a score needs of someone's expertise: the raw evidence, and whether any past incident matched a facet. */
+function expertiseValueOf(engagements: Engagement[], config: AssignmentConfig): { raw: number; matchedAnyFacet: boolean } {
+  let raw = 0;
+  let matchedAnyFacet = false;
+  for (const { past, role } of engagements) {
+    const { facets, match } = past.match;
+    if (facets.length === 0) continue;
+    matchedAnyFacet = true;
+    if (match === 0) continue;
+    raw += match * incidentWeight(past, role, config);
+  }
+  return { raw, matchedAnyFacet };
+}
+
+/** The evidence and reasons of someone's expertise, for the people shown. */
+function expertiseDetailsOf(engagements: Engagement[], nowMs: number, config: AssignmentConfig): { evidence: ExpertiseEvidence[]; reasons: string[] } {
+  if (engagements.length === 0) return { evidence: [], reasons: [] };
   /** facet key → phrase and the incidents that matched it. */
   const facets = new Map<string, { phrase: string; items: Engagement[] }>();
   /** The heaviest engagements so far (rounded weight, then incident id), as a stable sort would order them. */
   const heaviest: Array<{ weight: number; engagement: Engagement }> = [];
   const before = (a: { weight: number; engagement: Engagement }, b: { weight: number; engagement: Engagement }) =>
     b.weight - a.weight || compareStrings(a.engagement.past.known.incident.id, b.engagement.past.known.incident.id);
-  let raw = 0;
   for (const engagement of engagements) {
     const { past, role } = engagement;
-    const { matches, match } = past.match;
-    for (const { key, phrase } of past.match.facets) {
+    const { facets: matched, match } = past.match;
+    for (const { key, phrase } of matched) {
       const facet = facets.get(key);
       if (facet) facet.items.push(engagement);
       else facets.set(key, { phrase, items: [engagement] });
     }
-    if (matches.length === 0 || match === 0) continue;
+    if (matched.length === 0 || match === 0) continue;
     const weight = match * incidentWeight(past, role, config);
-    raw += weight;
     const entry = { weight: round3(weight), engagement };
     if (heaviest.length === EVIDENCE_SHOWN && before(heaviest[EVIDENCE_SHOWN - 1], entry) <= 0) continue;
     let at = heaviest.length;
@@ -345,27 +482,24 @@ function expertiseOf(engagements: Engagement[], nowMs: number, config: Assignmen
       severity: known.incident.severity,
       declaredAt: known.incident.declaredAt,
       role,
-      matches: [...past.match.matches],
+      matches: past.match.facets.map(f => f.key),
       outcome: past.factors.outcome,
       weight,
     };
   });
-  const reasons = (): string[] => {
-    const out: string[] = [];
-    for (const { phrase, items } of facets.values()) {
-      for (const commanded of [true, false]) {
-        const group = items.filter(i => (i.role === 'incident-commander') === commanded);
-        if (group.length === 0) continue;
-        const major = group.every(i => isMajor(i.past.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
-        const lastYear = group.every(i => nowMs - i.past.known.declared <= YEAR_MS) ? ' in the last year' : '';
-        const clean = group.filter(i => i.past.factors.outcome === 'clean').length;
-        const verb = commanded ? 'Commanded' : 'Held a role on';
-        out.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
-      }
+  const reasons: string[] = [];
+  for (const { phrase, items } of facets.values()) {
+    for (const commanded of [true, false]) {
+      const group = items.filter(i => (i.role === 'incident-commander') === commanded);
+      if (group.length === 0) continue;
+      const major = group.every(i => isMajor(i.past.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
+      const lastYear = group.every(i => nowMs - i.past.known.declared <= YEAR_MS) ? ' in the last year' : '';
+      const clean = group.filter(i => i.past.factors.outcome === 'clean').length;
+      const verb = commanded ? 'Commanded' : 'Held a role on';
+      reasons.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
     }
-    return out;
-  };
-  return { raw, evidence, matchedAnyFacet: facets.size > 0, reasons };
+  }
+  return { evidence, reasons };
 }
 
 function burnoutOf(reputation: AssignmentReputation | undefined, nowMs: number, config: AssignmentConfig): string[] {
@@ -396,41 +530,80 @@ function burnoutOf(reputation: AssignmentReputation | undefined, nowMs: number, 
   return reasons;
 }
 
+/** Whether {@link burnoutOf} gives any reason; without weeks or periods, at no cost. */
+function hasBurnout(reputation: AssignmentReputation | undefined, nowMs: number, config: AssignmentConfig): boolean {
+  const workload = reputation?.workload;
+  if (!workload || ((workload.weeks?.length ?? 0) === 0 && (workload.flaggedPeriods?.length ?? 0) === 0)) return false;
+  return burnoutOf(reputation, nowMs, config).length > 0;
+}
+
+/** A candidate as scored: the values of the components; reasons and evidence are written when asked for. */
 interface Scored {
   user: AssignmentUser;
   reputation?: AssignmentReputation;
+  timeZone: string;
+  /** Component values (0–1), in the order of `ASSIGNMENT_COMPONENTS`. */
+  values: number[];
   score: number;
-  /** The components with their reasons, written when first asked for (for the people shown). */
-  breakdown(): Record<AssignmentComponent, AssignmentScoreComponent>;
-  evidence: ExpertiseEvidence[];
   busy: string[];
   engagements: Engagement[];
   relevant: boolean;
+  /** Written by `detailsOf` for the people shown. */
+  details?: { breakdown: Record<AssignmentComponent, AssignmentScoreComponent>; evidence: ExpertiseEvidence[] };
+  /** This person's entries among the exclusions, in the order they were left out. */
+  exclusions?: Exclusion[];
 }
 
-function candidate(s: Scored, rank: number): AssignmentCandidate {
-  const order = (c: AssignmentComponent) => ASSIGNMENT_COMPONENTS.indexOf(c);
-  const breakdown = s.breakdown();
-  const reasons = [...ASSIGNMENT_COMPONENTS]
-    .filter(c => breakdown[c].reasons.length > 0)
-    .sort((a, b) => Math.abs(breakdown[b].points) - Math.abs(breakdown[a].points) || order(a) - order(b))
-    .flatMap(c => breakdown[c].reasons);
-  return {
-    userRef: s.user.userRef,
-    ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
-    rank,
-    score: s.score,
-    ...(s.reputation?.level ? { level: { level: s.reputation.level.level, name: s.reputation.level.name } } : {}),
-    breakdown,
-    reasons,
-    evidence: s.evidence,
-  };
+/** Someone left out of a slot: written out as an `AssignmentExclusion` only when listed. */
+interface Exclusion {
+  s: Scored;
+  slot: AssignmentSlot;
+  /** Shared between people left out for the same reasons: never changed. */
+  reasons: readonly string[];
 }
 
-const NO_REASONS: string[] = [];
 const PENALTY = Object.fromEntries(ASSIGNMENT_COMPONENTS.map(c => [c, ASSIGNMENT_PENALTIES.includes(c)])) as Record<AssignmentComponent, boolean>;
 
 const SLOT_ORDER: AssignmentSlot[] = ['incident-commander', 'operations-chief', 'expert'];
+
+function exclusionOf(e: Exclusion): AssignmentExclusion {
+  const user = e.s.user;
+  return { userRef: user.userRef, ...(user.displayName ? { displayName: user.displayName } : {}), slot: e.slot, reasons: [...e.reasons] };
+}
+
+/** People left out of a slot for the same reasons, counted (the reasons compared one by one). */
+class ExclusionCounter {
+  private readonly groups: AssignmentExclusionSummary[] = [];
+  /** Slot and first reason → the groups starting with that reason. */
+  private readonly byFirst = new Map<string, AssignmentExclusionSummary[]>();
+
+  add(slot: AssignmentSlot, reasons: readonly string[]): void {
+    const key = `${slot}\n${reasons[0]}`;
+    let candidates = this.byFirst.get(key);
+    if (!candidates) {
+      candidates = [];
+      this.byFirst.set(key, candidates);
+    }
+    const same = candidates.find(g => g.slot === slot && g.reasons.length === reasons.length && g.reasons.every((r, i) => r === reasons[i]));
+    if (same) {
+      same.count++;
+      return;
+    }
+    const group = { slot, reasons: [...reasons], count: 1 };
+    candidates.push(group);
+    this.groups.push(group);
+  }
+
+  /** By slot, the most common first, then by reasons; groups otherwise equal stay in the order first seen. */
+  summary(): AssignmentExclusionSummary[] {
+    return [...this.groups].sort(
+      (a, b) =>
+        SLOT_ORDER.indexOf(a.slot) - SLOT_ORDER.indexOf(b.slot) ||
+        b.count - a.count ||
+        compareStrings(a.reasons.join('\n'), b.reasons.join('\n')),
+    );
+  }
+}
 
 /**
  * Everyone left out when there are at most `limit` entries. Beyond that, the
@@ -438,42 +611,23 @@ const SLOT_ORDER: AssignmentSlot[] = ['incident-commander', 'operations-chief', 
  * `limit`; everyone else counted by slot and reasons. Sorted by userRef, then slot.
  */
 function capExclusions(
-  excluded: AssignmentExclusion[],
+  excluded: Exclusion[],
   scored: Scored[],
   limit: number,
 ): { listed: AssignmentExclusion[]; summary?: AssignmentExclusionSummary[] } {
   const bySlot = (a: AssignmentExclusion, b: AssignmentExclusion) =>
     compareStrings(a.userRef, b.userRef) || SLOT_ORDER.indexOf(a.slot) - SLOT_ORDER.indexOf(b.slot);
-  if (excluded.length <= limit) return { listed: excluded.sort(bySlot) };
-  const entriesOf = new Map<string, AssignmentExclusion[]>();
-  for (const e of excluded) {
-    const list = entriesOf.get(e.userRef);
-    if (list) list.push(e);
-    else entriesOf.set(e.userRef, [e]);
-  }
+  if (excluded.length <= limit) return { listed: excluded.map(exclusionOf).sort(bySlot) };
   const listed: AssignmentExclusion[] = [];
-  const unlisted: AssignmentExclusion[] = [];
+  const unlisted = new ExclusionCounter();
   // `scored` is ranked by score, then userRef.
   for (const s of scored) {
-    const entries = entriesOf.get(s.user.userRef);
+    const entries = s.exclusions;
     if (!entries) continue;
-    if (s.relevant && listed.length + entries.length <= limit) listed.push(...entries);
-    else unlisted.push(...entries);
+    if (s.relevant && listed.length + entries.length <= limit) for (const e of entries) listed.push(exclusionOf(e));
+    else for (const e of entries) unlisted.add(e.slot, e.reasons);
   }
-  const groups = new Map<string, AssignmentExclusionSummary>();
-  for (const e of unlisted) {
-    const key = JSON.stringify([e.slot, e.reasons]);
-    const group = groups.get(key);
-    if (group) group.count++;
-    else groups.set(key, { slot: e.slot, reasons: e.reasons, count: 1 });
-  }
-  const summary = [...groups.values()].sort(
-    (a, b) =>
-      SLOT_ORDER.indexOf(a.slot) - SLOT_ORDER.indexOf(b.slot) ||
-      b.count - a.count ||
-      compareStrings(a.reasons.join('\n'), b.reasons.join('\n')),
-  );
-  return { listed: listed.sort(bySlot), summary };
+  return { listed: listed.sort(bySlot), summary: unlisted.summary() };
 }
 
 function validate(input: AssignmentInput) {
@@ -505,11 +659,15 @@ export function suggestAssignments(
   const reputations = new Map(input.reputation.map(r => [r.userRef, r]));
   const users = [...new Map(input.users.map(u => [u.userRef, u])).values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
   const target = describeTarget(input, entities);
-  const history = input.incidents
-    .filter(i => i.id !== input.incident.id)
-    .map((incident, i) => knownAt(incident, i, nowMs, entities))
-    .filter((k): k is KnownIncident => k !== undefined)
-    .sort((a, b) => a.declared - b.declared || compareStrings(a.incident.id, b.incident.id));
+  const history: KnownIncident[] = [];
+  // Numbered as in the incidents other than the target, for the errors.
+  let index = 0;
+  for (const incident of input.incidents) {
+    if (incident.id === input.incident.id) continue;
+    const known = knownAt(incident, index++, nowMs, entities);
+    if (known) history.push(known);
+  }
+  history.sort((a, b) => a.declared - b.declared || compareStrings(a.incident.id, b.incident.id));
   // Each past incident is analysed once; each person then reads only their own engagements.
   const past: PastIncident[] = history.map(known => ({ known, factors: factorsOf(known, nowMs, config), match: matchOf(known, target, config) }));
   const engagementsOf = engagementsByUserOf(past, config);
@@ -533,44 +691,63 @@ export function suggestAssignments(
   }
 
   const w = config.weights;
+  const timeOfDay = { config: config.timeOfDay };
   // Without engagements the pattern depends on the time zone only.
-  const patternWithout = new Map<string, ReturnType<typeof engagementPatternOfInstants>>();
-  const patternOf = (userRef: string, timeZone: string) => {
+  const valueWithout = new Map<string, number>();
+  const timeOfDayValueOf = (userRef: string, timeZone: string): number => {
     const engagements = engagementsByUser.get(userRef);
-    if (engagements) return engagementPatternOfInstants(engagements, nowMs, { timeZone, config: config.timeOfDay });
-    let pattern = patternWithout.get(timeZone);
-    if (!pattern) {
-      pattern = engagementPatternOfInstants([], nowMs, { timeZone, config: config.timeOfDay });
-      patternWithout.set(timeZone, pattern);
+    if (engagements) return engagementValueOfInstants(engagements, nowMs, { ...timeOfDay, timeZone });
+    let value = valueWithout.get(timeZone);
+    if (value === undefined) {
+      value = engagementValueOfInstants([], nowMs, { ...timeOfDay, timeZone });
+      valueWithout.set(timeZone, value);
     }
-    return pattern;
+    return value;
   };
   // Busy people are left out rather than marked down when `excludeBusy` is set.
   const weightOf = (c: AssignmentComponent) => (c === 'busy' && config.excludeBusy ? 0 : w[c]);
+  const weights = ASSIGNMENT_COMPONENTS.map(weightOf);
+  const penalties = ASSIGNMENT_COMPONENTS.map(c => PENALTY[c]);
+  const NO_BUSY: string[] = [];
+  const NO_ENGAGEMENTS: Engagement[] = [];
   const scored: Scored[] = users.map(user => {
     const reputation = reputations.get(user.userRef);
     const timeZone = user.timeZone ?? input.timeZone ?? 'UTC';
-    const ownership = ownershipOf(user, target, config);
-    const engagements = engagementsOf.get(user.userRef) ?? [];
-    const expertise = expertiseOf(engagements, nowMs, config);
-    const pattern = patternOf(user.userRef, timeZone);
-    const burnout = burnoutOf(reputation, nowMs, config);
-    const busy = busyByUser.get(user.userRef) ?? [];
+    const ownership = ownershipValueOf(user, target, config);
+    const engagements = engagementsOf.get(user.userRef) ?? NO_ENGAGEMENTS;
+    const expertise = expertiseValueOf(engagements, config);
+    const busy = busyByUser.get(user.userRef) ?? NO_BUSY;
     const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
     const peer = reputation?.peerPreference;
     const score = reputation?.score;
-    // The score needs only the values; the reasons are written for the people shown.
-    const values: Record<AssignmentComponent, number> = {
-      reputation: score === undefined ? 0 : score / 1000,
-      champion: reputation?.badge?.holds ? 1 : 0,
-      ownership: ownership.value,
-      expertise: expertise.raw / (expertise.raw + config.expertiseSaturation),
-      peerPreference: peer === undefined ? config.peerPreferenceNeutral : (peer - 1) / 9,
-      timeOfDay: pattern.value,
-      workload: hoursPerWeek === undefined || hoursPerWeek <= 0 ? 0 : Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek),
-      burnout: burnout.length > 0 ? 1 : 0,
-      busy: busy.length > 0 ? 1 : 0,
-    };
+    // In the order of ASSIGNMENT_COMPONENTS.
+    const values = [
+      score === undefined ? 0 : score / 1000,
+      reputation?.badge?.holds ? 1 : 0,
+      ownership,
+      expertise.raw / (expertise.raw + config.expertiseSaturation),
+      peer === undefined ? config.peerPreferenceNeutral : (peer - 1) / 9,
+      timeOfDayValueOf(user.userRef, timeZone),
+      hoursPerWeek === undefined || hoursPerWeek <= 0 ? 0 : Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek),
+      hasBurnout(reputation, nowMs, config) ? 1 : 0,
+      busy.length > 0 ? 1 : 0,
+    ];
+    let total = 0;
+    for (let c = 0; c < values.length; c++) total += pointsOf(values[c], weights[c], penalties[c]);
+    // Worth listing when left out: in an owning team, a track record on the incident's topics, or busy elsewhere.
+    const relevant = ownership > 0 || expertise.matchedAnyFacet || busy.length > 0;
+    return { user, reputation, timeZone, values, score: round1(total), busy, engagements, relevant };
+  });
+  scored.sort((a, b) => b.score - a.score || compareStrings(a.user.userRef, b.user.userRef));
+
+  /** The breakdown with every reason, and the evidence, of someone shown. */
+  const detailsOf = (s: Scored): NonNullable<Scored['details']> => {
+    if (s.details) return s.details;
+    const { user, reputation, values } = s;
+    const score = reputation?.score;
+    const peer = reputation?.peerPreference;
+    const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
+    const expertise = expertiseDetailsOf(s.engagements, nowMs, config);
     const reasonsOf = (c: AssignmentComponent): string[] => {
       switch (c) {
         case 'reputation':
@@ -578,56 +755,89 @@ export function suggestAssignments(
         case 'champion':
           return reputation?.badge?.holds ? ['Holds the SRE Champion badge'] : [];
         case 'ownership':
-          return ownership.reasons;
+          return ownershipOf(user, target, config).reasons;
         case 'expertise':
-          return expertise.reasons();
+          return expertise.reasons;
         case 'peerPreference':
           return peer === undefined
             ? ['No peer aggregate shown yet (too few raters): counted as neutral']
             : [`Peers would want them as primary contact on the next P1: ${peer}/10 on average`];
         case 'timeOfDay':
-          return [pattern.reason.replace(/\.$/, '')];
+          return [
+            engagementPatternOfInstants(engagementsByUser.get(user.userRef) ?? [], nowMs, { ...timeOfDay, timeZone: s.timeZone }).reason.replace(/\.$/, ''),
+          ];
         case 'workload':
           return hoursPerWeek === undefined || hoursPerWeek <= 0 ? [] : [`${hoursPerWeek} hours in incidents per week recently`];
         case 'burnout':
-          return burnout;
+          return burnoutOf(reputation, nowMs, config);
         case 'busy':
-          return busy;
+          return [...s.busy];
         default:
           return [];
       }
     };
-    let total = 0;
-    for (const c of ASSIGNMENT_COMPONENTS) total += component(values[c], weightOf(c), NO_REASONS, PENALTY[c]).points;
-    let breakdown: Record<AssignmentComponent, AssignmentScoreComponent> | undefined;
-    const breakdownOf = () => {
-      if (!breakdown) {
-        breakdown = {} as Record<AssignmentComponent, AssignmentScoreComponent>;
-        for (const c of ASSIGNMENT_COMPONENTS) breakdown[c] = component(values[c], weightOf(c), reasonsOf(c), PENALTY[c]);
-      }
-      return breakdown;
+    const breakdown = {} as Record<AssignmentComponent, AssignmentScoreComponent>;
+    ASSIGNMENT_COMPONENTS.forEach((c, i) => {
+      breakdown[c] = component(values[i], weights[i], reasonsOf(c), penalties[i]);
+    });
+    s.details = { breakdown, evidence: expertise.evidence };
+    return s.details;
+  };
+  const candidate = (s: Scored, rank: number): AssignmentCandidate => {
+    const order = (c: AssignmentComponent) => ASSIGNMENT_COMPONENTS.indexOf(c);
+    const { breakdown, evidence } = detailsOf(s);
+    const reasons = [...ASSIGNMENT_COMPONENTS]
+      .filter(c => breakdown[c].reasons.length > 0)
+      .sort((a, b) => Math.abs(breakdown[b].points) - Math.abs(breakdown[a].points) || order(a) - order(b))
+      .flatMap(c => breakdown[c].reasons);
+    return {
+      userRef: s.user.userRef,
+      ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
+      rank,
+      score: s.score,
+      ...(s.reputation?.level ? { level: { level: s.reputation.level.level, name: s.reputation.level.name } } : {}),
+      breakdown,
+      reasons,
+      evidence,
     };
-    // Worth listing when left out: in an owning team, a track record on the incident's topics, or busy elsewhere.
-    const relevant = ownership.value > 0 || expertise.matchedAnyFacet || busy.length > 0;
-    return { user, reputation, score: round1(total), breakdown: breakdownOf, evidence: expertise.evidence, busy, engagements, relevant };
-  });
-  scored.sort((a, b) => b.score - a.score || compareStrings(a.user.userRef, b.user.userRef));
+  };
 
-  const excluded: AssignmentExclusion[] = [];
-  const exclude = (s: Scored, slot: AssignmentSlot, reasons: string[]) =>
-    excluded.push({ userRef: s.user.userRef, ...(s.user.displayName ? { displayName: s.user.displayName } : {}), slot, reasons });
+  const excluded: Exclusion[] = [];
+  const exclude = (s: Scored, slot: AssignmentSlot, reasons: readonly string[]) => {
+    const e = { s, slot, reasons };
+    excluded.push(e);
+    if (s.exclusions) s.exclusions.push(e);
+    else s.exclusions = [e];
+  };
+  /** The one-reason lists of eligibility, shared by everyone at the same level (`eligibleFor` per level, not per person). */
+  const eligibility = new Map<string, readonly string[] | undefined>();
+  const ineligibility = (level: NonNullable<AssignmentReputation['level']>, role: 'incident-commander' | 'operations-chief') => {
+    const key = `${role}\n${level.suspended ? 'suspended' : level.level}`;
+    if (eligibility.has(key)) return eligibility.get(key);
+    const result = eligibleFor(level, severity, role, config.levels);
+    const reasons = result.eligible ? undefined : [result.reason];
+    eligibility.set(key, reasons);
+    return reasons;
+  };
+  const noLevel = {
+    'incident-commander': [`No level on record: ${INCIDENT_ROLE_TITLES['incident-commander']} on a ${severity} needs a level.`],
+    'operations-chief': [`No level on record: ${INCIDENT_ROLE_TITLES['operations-chief']} on a ${severity} needs a level.`],
+  };
   const eligibleFrom = (role: 'incident-commander' | 'operations-chief'): Scored[] =>
     scored.filter(s => {
       const level = s.reputation?.level;
       if (!level) {
-        exclude(s, role, [`No level on record: ${INCIDENT_ROLE_TITLES[role]} on a ${severity} needs a level.`]);
+        exclude(s, role, noLevel[role]);
         return false;
       }
-      const eligibility = eligibleFor(level, severity, role, config.levels);
-      const reasons = eligibility.eligible ? [] : [eligibility.reason];
-      if (!level.suspended && config.excludeBusy && s.busy.length > 0) reasons.push(...s.busy);
-      if (reasons.length > 0) {
-        exclude(s, role, reasons);
+      const ineligible = ineligibility(level, role);
+      const busy = !level.suspended && config.excludeBusy && s.busy.length > 0;
+      if (busy) {
+        exclude(s, role, [...(ineligible ?? []), ...s.busy]);
+        return false;
+      }
+      if (ineligible) {
+        exclude(s, role, ineligible);
         return false;
       }
       return true;
@@ -649,12 +859,14 @@ export function suggestAssignments(
   const suspendedExperts = new Map<string, { s: Scored; topics: string[] }>();
   for (const topic of topics) {
     const found: AssignmentExpertTopic['experts'] = [];
+    const onTopic = ({ past: { known } }: Engagement) => (topic.kind === 'type' ? known.type === topic.value : known.tech.includes(topic.value));
     for (const s of scored) {
       if (s.engagements.length < config.expertMinIncidents) continue;
-      const matching = s.engagements
-        .filter(({ past: { known } }) => (topic.kind === 'type' ? known.type === topic.value : known.tech.has(topic.value)))
-        .map(({ past, role }) => ({ past, known: past.known, role }));
-      if (matching.length < config.expertMinIncidents) continue;
+      // Counted first: most people have too few incidents on the topic.
+      let count = 0;
+      for (const engagement of s.engagements) if (onTopic(engagement)) count++;
+      if (count < config.expertMinIncidents) continue;
+      const matching = s.engagements.filter(onTopic).map(({ past, role }) => ({ past, known: past.known, role }));
       const what = topic.kind === 'type' ? `of type ${topic.value}` : `involving ${topic.value}`;
       if (s.reputation?.level?.suspended) {
         const entry = suspendedExperts.get(s.user.userRef) ?? { s, topics: [] };

@@ -1,5 +1,5 @@
 import { mergeAssignmentConfig } from './config';
-import { engagementPattern, hourOfWeek, hourOfWeekLabel } from './timeOfDay';
+import { engagementPattern, engagementPatternOfInstants, engagementValueOfInstants, hourOfWeek, hourOfWeekLabel } from './timeOfDay';
 
 describe('hourOfWeek', () => {
   it.each<[string, string, number, string]>([
@@ -64,5 +64,22 @@ describe('engagementPattern', () => {
     expect(pattern.inWindow).toBe(1);
     expect(pattern.share).toBeCloseTo((1 + 0.5) / (2 + 0.5 * 168), 10);
     expect(pattern.reason).toBe('Engaged 1 of 2 past incidents around Mon 00:00 (UTC), 2.9× the even rate.');
+  });
+});
+
+describe('engagementValueOfInstants', () => {
+  const at = Date.parse('2026-11-02T00:30:00.000Z');
+  const hours = (...h: number[]) => h.map(n => at - n * 3_600_000);
+  it.each([
+    ['no history', [], {}],
+    ['one in the window', hours(168), {}],
+    ['some in, some out, one in the future', [...hours(1, 167, 30, 50), at + 1000], {}],
+    ['a Berlin week', hours(2, 26, 170, 300), { timeZone: 'Europe/Berlin' }],
+    ['a window of zero and heavy smoothing', hours(168, 169, 336), { config: { windowHours: 0, smoothing: 5 } }],
+  ] as const)('is the value of the whole pattern: %s', (_name, instants, options) => {
+    const value = engagementValueOfInstants(instants, at, options);
+    expect(value).toBe(engagementPatternOfInstants(instants, at, options).value);
+    expect(value).toBeGreaterThan(0);
+    expect(value).toBeLessThan(1);
   });
 });

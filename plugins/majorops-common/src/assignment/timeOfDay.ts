@@ -94,6 +94,41 @@ export function engagementPattern(
   return engagementPatternOfInstants(instants, atMs, options);
 }
 
+/** Engagements before `atMs`, and those in the window around the hour of the week of `atMs`. */
+function countEngagements(engagements: readonly number[], atMs: number, hour: number, timeZone: string, windowHours: number) {
+  let total = 0;
+  let inWindow = 0;
+  for (const ms of engagements) {
+    if (ms >= atMs) continue;
+    total++;
+    if (hourDistance(hourOfWeek(ms, timeZone), hour) <= windowHours) inWindow++;
+  }
+  return { total, inWindow };
+}
+
+/** The smoothed share, the even share and the value of {@link EngagementPattern}. */
+function shares(inWindow: number, total: number, windowHours: number, smoothing: number) {
+  const width = Math.min(HOURS_PER_WEEK, 2 * windowHours + 1);
+  const share = (inWindow + smoothing * width) / (total + smoothing * HOURS_PER_WEEK);
+  const uniformShare = width / HOURS_PER_WEEK;
+  return { share, uniformShare, value: share / (share + uniformShare) };
+}
+
+/**
+ * Only the `value` of {@link engagementPatternOfInstants} (the same number),
+ * without the reason: what a score needs for each of many candidates.
+ */
+export function engagementValueOfInstants(
+  engagements: readonly number[],
+  atMs: number,
+  options: { timeZone?: string; config?: TimeOfDayConfig } = {},
+): number {
+  const timeZone = options.timeZone ?? 'UTC';
+  const { windowHours, smoothing } = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
+  const { total, inWindow } = countEngagements(engagements, atMs, hourOfWeek(atMs, timeZone), timeZone, windowHours);
+  return shares(inWindow, total, windowHours, smoothing).value;
+}
+
 /** {@link engagementPattern} with the instants already read (milliseconds since the epoch). */
 export function engagementPatternOfInstants(
   engagements: readonly number[],
@@ -103,17 +138,8 @@ export function engagementPatternOfInstants(
   const timeZone = options.timeZone ?? 'UTC';
   const { windowHours, smoothing } = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
   const hour = hourOfWeek(atMs, timeZone);
-  const width = Math.min(HOURS_PER_WEEK, 2 * windowHours + 1);
-  let total = 0;
-  let inWindow = 0;
-  for (const ms of engagements) {
-    if (ms >= atMs) continue;
-    total++;
-    if (hourDistance(hourOfWeek(ms, timeZone), hour) <= windowHours) inWindow++;
-  }
-  const share = (inWindow + smoothing * width) / (total + smoothing * HOURS_PER_WEEK);
-  const uniformShare = width / HOURS_PER_WEEK;
-  const value = share / (share + uniformShare);
+  const { total, inWindow } = countEngagements(engagements, atMs, hour, timeZone, windowHours);
+  const { share, uniformShare, value } = shares(inWindow, total, windowHours, smoothing);
   const around = windowHours === 0 ? hourOfWeekLabel(hour) : `${hourOfWeekLabel(hour)} ±${windowHours} h`;
   const ratio = Math.round((share / uniformShare) * 10) / 10;
   const reason =
