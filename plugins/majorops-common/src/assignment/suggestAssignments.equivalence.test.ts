@@ -1,33 +1,30 @@
-import type { IncidentRole } from '../roles';
-import type { Severity } from '../severity';
 import { DEFAULT_ASSIGNMENT_CONFIG } from './config';
 import { referenceSuggestAssignments } from './referenceSuggestAssignments';
 import { suggestAssignments } from './suggestAssignments';
-import { DAY, NOW, baseInput, level, pastIncident, plus, ADA, BO, CY, DEE, CHECKOUT, LEDGER } from './testFixtures';
+import {
+  DAY,
+  NOW,
+  baseInput,
+  level,
+  pastIncident,
+  plus,
+  ADA,
+  BO,
+  CY,
+  DEE,
+  CHECKOUT,
+  LEDGER,
+  random,
+  TYPES,
+  TECH,
+  ROLES,
+  SEVERITIES,
+  user,
+  group,
+  entity,
+  system,
+} from './testFixtures';
 import type { AssignmentIncident, AssignmentInput, AssignmentReputation, AssignmentUser } from './types';
-
-/** A small seeded PRNG (mulberry32), so that the generated inputs are the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return { next, int, pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)], chance: (p: number) => next() < p };
-}
-
-const TYPES = ['database', 'network', 'deployment', 'capacity'];
-const TECH = ['postgres', 'kafka', 'java', 'redis', 'go'];
-const ROLES: IncidentRole[] = ['incident-commander', 'operations-chief', 'technical-lead', 'communications-lead', 'scribe'];
-const SEVERITIES: Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
-const user = (i: number) => `user:default/person-${String(i).padStart(5, '0')}`;
-const group = (g: number) => `group:default/team-${g}`;
-const entity = (e: number) => `component:default/service-${e}`;
-const system = (s: number) => `system:default/system-${s}`;
 
 /**
  * Users in teams, entities in systems, past incidents with several roles

@@ -1,3 +1,5 @@
+import type { Severity } from '../severity';
+import type { IncidentRole } from '../roles';
 import type { LevelResult } from '../reputation/levels';
 import type { AssignmentIncident, AssignmentInput, AssignmentReputation } from './types';
 
@@ -74,3 +76,27 @@ export function baseInput(reputation: Partial<Record<string, Partial<AssignmentR
     reputation: Object.values(people),
   };
 }
+
+/** A small seeded PRNG (mulberry32), so that the generated inputs are the same on every run. */
+export function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  return { next, int, pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)], chance: (p: number) => next() < p };
+}
+
+/** Names for generated inputs. */
+export const TYPES = ['database', 'network', 'deployment', 'capacity'];
+export const TECH = ['postgres', 'kafka', 'java', 'redis', 'go'];
+export const ROLES: IncidentRole[] = ['incident-commander', 'operations-chief', 'technical-lead', 'communications-lead', 'scribe'];
+export const SEVERITIES: Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+export const user = (i: number) => `user:default/person-${String(i).padStart(5, '0')}`;
+export const group = (g: number) => `group:default/team-${g}`;
+export const entity = (e: number) => `component:default/service-${e}`;
+export const system = (s: number) => `system:default/system-${s}`;
