@@ -27,7 +27,7 @@ import type { IncidentStore } from '../database/IncidentStore';
 import type { PeerFeedbackReader } from './PeerFeedbackReader';
 import { ReputationSummaryCache } from './ReputationSummaryCache';
 import { ReputationSummary, ReputationSummaryReader, summaryFromView } from './ReputationSummaryReader';
-import { KeyedLedgerEvent, KNOWLEDGE_LEDGER_SOURCES, ReputationStore, ResponderRoleRecord } from './ReputationStore';
+import { KeyedKnowledgeFact, KeyedLedgerEvent, KNOWLEDGE_LEDGER_SOURCES, ReputationStore, ResponderRoleRecord } from './ReputationStore';
 import type { RecordTrainingBody, SuspendResponderBody } from './reputationSchemas';
 import { responderFactsOf } from './responderFacts';
 
@@ -124,7 +124,10 @@ export class ReputationService implements ReputationSummaryReader {
         for (const facts of responderFactsOf(record)) {
           people.add(facts.userRef);
           for (const event of deriveIncidentEvents(facts, this.options.config.derivation, this.matrix)) {
-            events.push({ ...event, sourceKey: `incident:${record.id}:${facts.userRef}:${event.metric}` });
+            // The derived event is this loop's own: keyed in place rather than copied.
+            const keyed = event as KeyedLedgerEvent;
+            keyed.sourceKey = `incident:${record.id}:${facts.userRef}:${event.metric}`;
+            events.push(keyed);
           }
         }
       }
@@ -134,17 +137,35 @@ export class ReputationService implements ReputationSummaryReader {
     return { people, events: count };
   }
 
-  /** Derives the peacetime work and peer feedback events of these people and hands them to `write`. */
+  /**
+   * Derives the peacetime work and peer feedback events of these people and
+   * hands them to `write`. Their peacetime work is read batch by batch, or
+   * taken from `knowledge` (everyone's, as `loadKnowledgeFacts()` gives it)
+   * when the caller has read it already.
+   */
   private async derivePeople(
     userRefs: string[],
     computedAt: string,
     write: (batch: string[], events: KeyedLedgerEvent[]) => Promise<void>,
+    knowledge?: KeyedKnowledgeFact[],
   ): Promise<number> {
     let count = 0;
     const { config, peerFeedback } = this.options;
+    // The facts of each batch in the order read (by source key), as the store gives a batch's facts.
+    const factsByBatch = new Map<number, KeyedKnowledgeFact[]>();
+    if (knowledge) {
+      const batchOf = new Map(userRefs.map((ref, i) => [ref, Math.floor(i / USER_BATCH)]));
+      for (const fact of knowledge) {
+        const batch = batchOf.get(fact.userRef);
+        if (batch === undefined) continue;
+        let list = factsByBatch.get(batch);
+        if (!list) factsByBatch.set(batch, (list = []));
+        list.push(fact);
+      }
+    }
     for (let i = 0; i < userRefs.length; i += USER_BATCH) {
       const batch = userRefs.slice(i, i + USER_BATCH);
-      const facts = await this.options.store.loadKnowledgeFacts(batch);
+      const facts = knowledge ? (factsByBatch.get(i / USER_BATCH) ?? []) : await this.options.store.loadKnowledgeFacts(batch);
       const events: KeyedLedgerEvent[] = [];
       for (const fact of facts) {
         for (const event of deriveKnowledgeContribution([fact], config.derivation)) {
@@ -202,8 +223,10 @@ export class ReputationService implements ReputationSummaryReader {
       events += result.events;
       after = ids[ids.length - 1];
     }
-    for (const userRef of await store.listKnowledgeUserRefs()) people.add(userRef);
-    events += await this.derivePeople([...people].sort(), computedAt, append);
+    // Everyone's peacetime work in one read: it names the people with some, and is derived batch by batch below.
+    const knowledge = await store.loadKnowledgeFacts();
+    for (const fact of knowledge) people.add(fact.userRef);
+    events += await this.derivePeople([...people].sort(), computedAt, append, knowledge);
     await writing;
     await store.finishRebuild(generation, computedAt);
     await store.setWatermark(LEDGER_WATERMARK, new Date(computedAt));

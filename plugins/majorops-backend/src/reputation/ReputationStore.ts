@@ -79,8 +79,6 @@ export interface ReputationStore {
   loadIncidents(ids: string[]): Promise<IncidentRecord[]>;
   /** Peacetime work; of the given people only when `userRefs` is set. */
   loadKnowledgeFacts(userRefs?: string[]): Promise<KeyedKnowledgeFact[]>;
-  /** Everyone with peacetime work on record. */
-  listKnowledgeUserRefs(): Promise<string[]>;
   /** Incidents and people whose records changed at or after `since`. */
   changedSince(since: Date): Promise<ReputationChanges>;
 

@@ -33,13 +33,38 @@ export function responderFactsOf(incident: IncidentRecord): ResponderIncidentFac
   const people = new Set<string>();
   incident.roles.forEach(r => isUser(r.userRef) && people.add(r.userRef));
   incident.firstEntries.forEach(e => isUser(e.actorRef) && people.add(e.actorRef));
+  if (people.size === 0) return [];
 
-  const declared = incident.events.find(e => e.type === 'declared');
+  // One pass over the timeline facts: the incident's own history, and each person's updates and escalations.
+  let declared: IncidentRecord['events'][number] | undefined;
+  const severityChanges: SeverityPeriod[] = [];
+  const statusChanges: IncidentRecord['events'] = [];
+  const updatesBy = new Map<string, ResponderIncidentFacts['statusUpdates']>();
+  const escalationsBy = new Map<string, ResponderIncidentFacts['escalations']>();
+  for (const e of incident.events) {
+    switch (e.type) {
+      case 'declared':
+        declared ??= e;
+        break;
+      case 'severity-change':
+        if (isSeverity(e.body.to)) severityChanges.push({ severity: e.body.to, from: e.occurredAt });
+        break;
+      case 'status-change':
+        statusChanges.push(e);
+        break;
+      case 'status-update':
+        listOf(updatesBy, e.actorRef).push({ postedAt: e.occurredAt, canComplete: e.body.canComplete === true });
+        break;
+      case 'escalation':
+        listOf(escalationsBy, e.actorRef).push({ at: e.occurredAt, timing: escalationTiming(e.body) });
+        break;
+      default:
+        break;
+    }
+  }
   const severityHistory: SeverityPeriod[] = [
     { severity: isSeverity(declared?.body.severity) ? declared!.body.severity : incident.severity, from: incident.declaredAt },
-    ...incident.events
-      .filter(e => e.type === 'severity-change' && isSeverity(e.body.to))
-      .map(e => ({ severity: e.body.to as Severity, from: e.occurredAt })),
+    ...severityChanges,
   ];
 
   // Reopens: a move from resolved back to investigating, against the resolution before it.
@@ -47,7 +72,7 @@ export function responderFactsOf(incident: IncidentRecord): ResponderIncidentFac
   let lastResolved: string | undefined;
   let passedMonitoring = false;
   let monitoringSinceReopen = false;
-  for (const event of incident.events.filter(e => e.type === 'status-change')) {
+  for (const event of statusChanges) {
     if (event.body.to === 'monitoring') monitoringSinceReopen = true;
     if (event.body.to === 'resolved') {
       lastResolved = event.occurredAt;
@@ -63,36 +88,44 @@ export function responderFactsOf(incident: IncidentRecord): ResponderIncidentFac
     passedMonitoring = monitoringSinceReopen;
   }
 
-  const hadCommunicationsLead = incident.roles.some(r => r.role === 'communications-lead');
+  const rolesBy = new Map<string, ResponderIncidentFacts['roles']>();
+  let hadCommunicationsLead = false;
+  for (const r of incident.roles) {
+    if (r.role === 'communications-lead') hadCommunicationsLead = true;
+    listOf(rolesBy, r.userRef).push({ role: r.role, assignedAt: r.assignedAt, ...(r.releasedAt ? { releasedAt: r.releasedAt } : {}) });
+  }
+  const firstBy = new Map<string, string>();
+  for (const e of incident.firstEntries) if (!firstBy.has(e.actorRef)) firstBy.set(e.actorRef, e.at);
+  const milestones = {
+    declaredAt: incident.declaredAt,
+    detectedAt: incident.detectedAt,
+    acknowledgedAt: incident.acknowledgedAt,
+    mitigatedAt: incident.mitigatedAt,
+    resolvedAt: incident.resolvedAt,
+  };
   return [...people].sort().map(userRef => {
-    const first = incident.firstEntries.find(e => e.actorRef === userRef);
+    const first = firstBy.get(userRef);
     return {
       userRef,
       incidentId: incident.id,
       severity: incident.severity,
       severityHistory,
       externalCause: incident.externalCause,
-      milestones: {
-        declaredAt: incident.declaredAt,
-        detectedAt: incident.detectedAt,
-        acknowledgedAt: incident.acknowledgedAt,
-        mitigatedAt: incident.mitigatedAt,
-        resolvedAt: incident.resolvedAt,
-      },
-      roles: incident.roles
-        .filter(r => r.userRef === userRef)
-        .map(r => ({ role: r.role, assignedAt: r.assignedAt, ...(r.releasedAt ? { releasedAt: r.releasedAt } : {}) })),
-      ...(first ? { firstTimelineEntryAt: first.at } : {}),
+      milestones,
+      roles: rolesBy.get(userRef) ?? [],
+      ...(first !== undefined ? { firstTimelineEntryAt: first } : {}),
       hadCommunicationsLead,
-      statusUpdates: incident.events
-        .filter(e => e.type === 'status-update' && e.actorRef === userRef)
-        .map(e => ({ postedAt: e.occurredAt, canComplete: e.body.canComplete === true })),
-      escalations: incident.events
-        .filter(e => e.type === 'escalation' && e.actorRef === userRef)
-        .map(e => ({ at: e.occurredAt, timing: escalationTiming(e.body) })),
+      statusUpdates: updatesBy.get(userRef) ?? [],
+      escalations: escalationsBy.get(userRef) ?? [],
       reopens,
       passedMonitoring,
       repeats: incident.repeats,
     };
   });
+}
+
+function listOf<T>(lists: Map<string, T[]>, key: string): T[] {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = []));
+  return list;
 }

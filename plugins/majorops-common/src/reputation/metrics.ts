@@ -1,5 +1,7 @@
 import { computeCadence, SeverityPeriod } from '../cadence';
-import { formatMinutes, parseIsoTimestamp } from '../escalation';
+import { readTimestamp } from '../assignment/timestamps';
+import { timestampText } from './timestampText';
+import { formatMinutes } from '../escalation';
 import type { IncidentRole } from '../roles';
 import type { DrillOutcome } from '../runbooks';
 import { DEFAULT_SEVERITY_MATRIX, Severity, SeverityMatrix } from '../severity';
@@ -130,11 +132,14 @@ export function deriveResponseSpeed(
   config: DerivationConfig = DEFAULT_REPUTATION_CONFIG.derivation,
   matrix: SeverityMatrix = DEFAULT_SEVERITY_MATRIX,
 ): LedgerEvent[] {
-  const declared = parseIsoTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
-  const start = facts.pagedAt === undefined ? declared : parseIsoTimestamp(facts.pagedAt, 'pagedAt');
-  const firstRole = Math.min(...facts.roles.map((r, i) => parseIsoTimestamp(r.assignedAt, `roles[${i}].assignedAt`)));
+  const declared = readTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
+  const start = facts.pagedAt === undefined ? declared : readTimestamp(facts.pagedAt, 'pagedAt');
+  let firstRole = Infinity;
+  for (let i = 0; i < facts.roles.length; i++) {
+    firstRole = Math.min(firstRole, readTimestamp(facts.roles[i].assignedAt, `roles[${i}].assignedAt`));
+  }
   const firstEntry =
-    facts.firstTimelineEntryAt === undefined ? Infinity : parseIsoTimestamp(facts.firstTimelineEntryAt, 'firstTimelineEntryAt');
+    facts.firstTimelineEntryAt === undefined ? Infinity : readTimestamp(facts.firstTimelineEntryAt, 'firstTimelineEntryAt');
   const engaged = Math.min(firstRole, firstEntry);
   if (engaged === Infinity) return [];
   const minutes = Math.max(0, (engaged - start) / MS_PER_MINUTE);
@@ -154,7 +159,7 @@ export function deriveResponseSpeed(
       ...baseEvent(facts),
       metric: 'responseSpeed',
       value,
-      occurredAt: new Date(engaged).toISOString(),
+      occurredAt: timestampText(engaged),
       reason: `Engaged ${formatMinutes(minutes)} after ${from}, ${verdict}.${externalNote(facts)}`,
       source: firstRole <= firstEntry ? 'role' : 'timeline',
     },
@@ -180,22 +185,26 @@ export function deriveResolutionQuality(
 ): LedgerEvent[] {
   const led = facts.roles.some(r => r.role === 'incident-commander' || r.role === 'technical-lead');
   if (!led || facts.milestones.resolvedAt === undefined) return [];
-  const resolved = parseIsoTimestamp(facts.milestones.resolvedAt, 'milestones.resolvedAt');
+  const resolved = readTimestamp(facts.milestones.resolvedAt, 'milestones.resolvedAt');
   let value = 100;
   let occurred = resolved;
   const parts: string[] = [];
   const reopen = facts.reopens.find((r, i) => {
-    const gap = parseIsoTimestamp(r.reopenedAt, `reopens[${i}].reopenedAt`) - parseIsoTimestamp(r.resolvedAt, `reopens[${i}].resolvedAt`);
+    const gap = readTimestamp(r.reopenedAt, `reopens[${i}].reopenedAt`) - readTimestamp(r.resolvedAt, `reopens[${i}].resolvedAt`);
     return gap >= 0 && gap <= config.reopenWindowDays * MS_PER_DAY;
   });
   if (reopen) {
     value -= config.reopenPenalty;
     parts.push(`reopened within ${plural(config.reopenWindowDays, 'day')} of being resolved (−${config.reopenPenalty})`);
   }
-  const repeat = facts.repeats
-    .map((r, i) => ({ ...r, ms: parseIsoTimestamp(r.declaredAt, `repeats[${i}].declaredAt`) }))
-    .filter(r => r.ms >= resolved && r.ms - resolved <= config.repeatWindowDays * MS_PER_DAY)
-    .sort((a, b) => a.ms - b.ms)[0];
+  // The earliest repeat declared within the window after the resolution (the first listed among equals).
+  let repeat: { incidentId: string; ms: number } | undefined;
+  for (let i = 0; i < facts.repeats.length; i++) {
+    const ms = readTimestamp(facts.repeats[i].declaredAt, `repeats[${i}].declaredAt`);
+    if (ms >= resolved && ms - resolved <= config.repeatWindowDays * MS_PER_DAY && (repeat === undefined || ms < repeat.ms)) {
+      repeat = { incidentId: facts.repeats[i].incidentId, ms };
+    }
+  }
   if (repeat) {
     value -= config.repeatPenalty;
     occurred = Math.max(occurred, repeat.ms);
@@ -215,7 +224,7 @@ export function deriveResolutionQuality(
       ...baseEvent(facts),
       metric: 'resolutionQuality',
       value,
-      occurredAt: new Date(occurred).toISOString(),
+      occurredAt: timestampText(occurred),
       reason: reason + externalNote(facts),
       source: repeat ? 'repeat' : reopen ? 'reopen' : 'resolution',
     },
@@ -245,64 +254,68 @@ export function deriveCommunicationQuality(
   const role: IncidentRole = facts.hadCommunicationsLead ? 'communications-lead' : 'incident-commander';
   const spans = facts.roles.filter(r => r.role === role);
   if (spans.length === 0) return [];
-  const declared = parseIsoTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
-  const resolved = parseIsoTimestamp(facts.milestones.resolvedAt, 'milestones.resolvedAt');
+  const declared = readTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
+  const resolved = readTimestamp(facts.milestones.resolvedAt, 'milestones.resolvedAt');
   const history = facts.severityHistory?.length ? facts.severityHistory : [{ severity: facts.severity, from: facts.milestones.declaredAt }];
   const periods = history
-    .map((p, i) => ({ severity: p.severity, ms: i === 0 ? declared : parseIsoTimestamp(p.from, `severityHistory[${i}].from`) }))
+    .map((p, i) => ({ severity: p.severity, ms: i === 0 ? declared : readTimestamp(p.from, `severityHistory[${i}].from`) }))
     .sort((a, b) => a.ms - b.ms);
-  const updates = facts.statusUpdates.map((u, i) => ({ ...u, ms: parseIsoTimestamp(u.postedAt, `statusUpdates[${i}].postedAt`) }));
+  const updates = facts.statusUpdates;
+  const updateMs = updates.map((u, i) => readTimestamp(u.postedAt, `statusUpdates[${i}].postedAt`));
 
   let windows = 0;
   let met = 0;
-  const counted = new Set<number>();
-  for (const [i, span] of spans.entries()) {
-    const from = Math.max(declared, parseIsoTimestamp(span.assignedAt, `roles.assignedAt`));
-    const to = Math.min(resolved, span.releasedAt === undefined ? resolved : parseIsoTimestamp(span.releasedAt, `roles[${i}].releasedAt`));
+  /** The updates posted while the person held the role (in any of its spans). */
+  const counted: boolean[] = new Array(updates.length).fill(false);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
+    const from = Math.max(declared, readTimestamp(span.assignedAt, `roles.assignedAt`));
+    const to = Math.min(resolved, span.releasedAt === undefined ? resolved : readTimestamp(span.releasedAt, `roles[${i}].releasedAt`));
     if (to <= from) continue;
+    const fromIso = timestampText(from);
+    const toIso = timestampText(to);
     let severityAtStart = periods[0].severity;
     for (const p of periods) if (p.ms <= from) severityAtStart = p.severity;
-    const severities = [
-      { severity: severityAtStart, from: new Date(from).toISOString() },
-      ...periods.filter(p => p.ms > from && p.ms <= to).map(p => ({ severity: p.severity, from: new Date(p.ms).toISOString() })),
-    ];
-    const inSpan = updates.filter(u => u.ms >= from && u.ms <= to);
-    inSpan.forEach(u => counted.add(updates.indexOf(u)));
-    const report = computeCadence(
-      {
-        declaredAt: new Date(from).toISOString(),
-        severities,
-        updates: inSpan.map(u => new Date(u.ms).toISOString()),
-        resolvedAt: new Date(to).toISOString(),
-      },
-      new Date(to).toISOString(),
-      matrix,
-      { listWindows: false },
-    );
+    const severities = [{ severity: severityAtStart, from: fromIso }];
+    for (const p of periods) if (p.ms > from && p.ms <= to) severities.push({ severity: p.severity, from: timestampText(p.ms) });
+    // The cadence reads only the moments of the updates: the texts as posted stand for themselves.
+    const inSpan: string[] = [];
+    for (let u = 0; u < updates.length; u++) {
+      if (updateMs[u] >= from && updateMs[u] <= to) {
+        inSpan.push(updates[u].postedAt);
+        counted[u] = true;
+      }
+    }
+    const report = computeCadence({ declaredAt: fromIso, severities, updates: inSpan, resolvedAt: toIso }, toIso, matrix, { listWindows: false });
     windows += report.windows.length + report.windowsOmitted;
     met += report.windows.length + report.windowsOmitted - report.missedWindows;
   }
-  const posted = [...counted].map(i => updates[i]);
-  if (windows === 0 && posted.length === 0) return [];
+  let postedCount = 0;
+  let complete = 0;
+  for (let u = 0; u < updates.length; u++) {
+    if (!counted[u]) continue;
+    postedCount++;
+    if (updates[u].canComplete) complete++;
+  }
+  if (windows === 0 && postedCount === 0) return [];
   const cadenceShare = windows === 0 ? 1 : met / windows;
-  const complete = posted.filter(u => u.canComplete).length;
-  const canShare = posted.length === 0 ? 0 : complete / posted.length;
+  const canShare = postedCount === 0 ? 0 : complete / postedCount;
   const value = clampMetricValue(config.cadenceShareWeight * cadenceShare + config.canShareWeight * canShare);
   const cadenceText =
     windows === 0
       ? 'no update fell due while you held the role'
       : `an update went out in ${met} of ${plural(windows, 'cadence window')} (${percent(cadenceShare)})`;
   const canText =
-    posted.length === 0
+    postedCount === 0
       ? 'no update was posted'
-      : `${complete} of ${plural(posted.length, 'update')} had Conditions, Actions and Needs (${percent(canShare)})`;
+      : `${complete} of ${plural(postedCount, 'update')} had Conditions, Actions and Needs (${percent(canShare)})`;
   const title = role === 'communications-lead' ? 'As communications lead' : 'As incident commander without a communications lead';
   return [
     {
       ...baseEvent(facts),
       metric: 'communicationQuality',
       value,
-      occurredAt: new Date(resolved).toISOString(),
+      occurredAt: timestampText(resolved),
       reason: `${title}: ${cadenceText}; ${canText}. ${config.cadenceShareWeight} × ${Math.round(cadenceShare * 100) / 100} + ${config.canShareWeight} × ${Math.round(canShare * 100) / 100} = ${value}.${externalNote(facts)}`,
       source: 'status-update',
     },
@@ -327,9 +340,9 @@ export function deriveEscalationQuality(
   config: DerivationConfig = DEFAULT_REPUTATION_CONFIG.derivation,
 ): LedgerEvent[] {
   if (facts.escalations.length === 0) return [];
-  const declared = parseIsoTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
+  const declared = readTimestamp(facts.milestones.declaredAt, 'milestones.declaredAt');
   const judged = facts.escalations
-    .map((e, i) => ({ ...e, ms: parseIsoTimestamp(e.at, `escalations[${i}].at`) }))
+    .map((e, i) => ({ timing: e.timing, ms: readTimestamp(e.at, `escalations[${i}].at`) }))
     .sort((a, b) => a.ms - b.ms)
     .map(e => {
       const minutes = Math.max(0, (e.ms - declared) / MS_PER_MINUTE);
@@ -347,7 +360,7 @@ export function deriveEscalationQuality(
       ...baseEvent(facts),
       metric: 'escalationQuality',
       value,
-      occurredAt: new Date(judged[judged.length - 1].ms).toISOString(),
+      occurredAt: timestampText(judged[judged.length - 1].ms),
       reason:
         (judged.length === 1 ? `Escalated ${list}.` : `Escalated ${judged.length} times: ${list}; average ${value}.`) +
         externalNote(facts),
@@ -366,12 +379,11 @@ export function deriveIncidentEvents(
   config: DerivationConfig = DEFAULT_REPUTATION_CONFIG.derivation,
   matrix: SeverityMatrix = DEFAULT_SEVERITY_MATRIX,
 ): LedgerEvent[] {
-  return [
-    ...deriveResponseSpeed(facts, config, matrix),
-    ...deriveResolutionQuality(facts, config),
-    ...deriveCommunicationQuality(facts, config, matrix),
-    ...deriveEscalationQuality(facts, config),
-  ];
+  const events = deriveResponseSpeed(facts, config, matrix);
+  for (const event of deriveResolutionQuality(facts, config)) events.push(event);
+  for (const event of deriveCommunicationQuality(facts, config, matrix)) events.push(event);
+  for (const event of deriveEscalationQuality(facts, config)) events.push(event);
+  return events;
 }
 
 /** A piece of peacetime work by one person. */
@@ -413,7 +425,7 @@ export function deriveKnowledgeContribution(
 ): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   for (const [i, fact] of facts.entries()) {
-    const at = new Date(parseIsoTimestamp(fact.at, `contributions[${i}].at`)).toISOString();
+    const at = timestampText(readTimestamp(fact.at, `contributions[${i}].at`));
     let reason: string | undefined;
     switch (fact.kind) {
       case 'runbook-revision':
