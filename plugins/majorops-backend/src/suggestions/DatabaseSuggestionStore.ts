@@ -289,9 +289,11 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
     const since = toDate(filter.since)!;
     const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) => {
-      query.where('declared_at', '>=', since).orderBy('declared_at', 'desc').limit(filter.limit).select({ id: idColumn, declared_at: 'declared_at' });
-      // Microseconds since the epoch, exact in a double: the order the database keeps.
+      query.where('declared_at', '>=', since).orderBy('declared_at', 'desc').limit(filter.limit).select({ id: idColumn });
+      // On PostgreSQL microseconds since the epoch, exact in a double: the order the database keeps, without
+      // the driver making a Date of each of the thousands of rows.
       if (this.isPostgres) query.select(this.db.raw('(extract(epoch from declared_at) * 1000000)::bigint as declared_us'));
+      else query.select({ declared_at: 'declared_at' });
       return this.db.select('*').from(query.as(alias));
     };
     const parts: Knex.QueryBuilder[] = [];
