@@ -279,16 +279,19 @@ async function main() {
     const postmortems = DatabasePostmortemStore.create(knex);
     const surveys = DatabaseSurveyStore.create(knex);
     const surveyCalls = { count: 0, ms: 0 };
+    const timed = async <T,>(call: () => Promise<T>): Promise<T> => {
+      const t0 = hr();
+      try {
+        return await call();
+      } finally {
+        surveyCalls.count++;
+        surveyCalls.ms += hr() - t0;
+      }
+    };
     const peerFeedback = {
-      async aggregatesFor(...a: Parameters<DatabaseSurveyStore['aggregatesFor']>) {
-        const t0 = hr();
-        try {
-          return await surveys.aggregatesFor(...a);
-        } finally {
-          surveyCalls.count++;
-          surveyCalls.ms += hr() - t0;
-        }
-      },
+      aggregatesFor: (...a: Parameters<DatabaseSurveyStore['aggregatesFor']>) => timed(() => surveys.aggregatesFor(...a)),
+      aggregatesForMany: (...a: Parameters<DatabaseSurveyStore['aggregatesForMany']>) =>
+        timed(() => surveys.aggregatesForMany(...a)),
     };
     const config = DEFAULT_REPUTATION_CONFIG;
     const service = new ReputationService({

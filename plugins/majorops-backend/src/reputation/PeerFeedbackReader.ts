@@ -14,4 +14,10 @@ export interface PeerFeedbackReader {
    * reading their own).
    */
   aggregatesFor(subjectRef: string, now: string, options: { includeComments: boolean }): Promise<PeerFeedbackAggregate[]>;
+  /** {@link PeerFeedbackReader.aggregatesFor} of several people at once, by ref (every ref present). */
+  aggregatesForMany(
+    subjectRefs: string[],
+    now: string,
+    options: { includeComments: boolean },
+  ): Promise<Map<string, PeerFeedbackAggregate[]>>;
 }

@@ -40,7 +40,6 @@ const BURNOUT_LOOKBACK_WEEKS = 26;
 const WATERMARK_OVERLAP_MS = 2 * 60 * 1000;
 const INCIDENT_BATCH = 1000;
 /** Peer feedback aggregates read at once while deriving people's events. */
-const FEEDBACK_CONCURRENCY = 8;
 const USER_BATCH = 200;
 export const LEDGER_WATERMARK = 'ledger';
 /** The ledger sources replaced per person: peacetime work and peer feedback. */
@@ -173,16 +172,14 @@ export class ReputationService implements ReputationSummaryReader {
         }
       }
       if (peerFeedback) {
-        for (let j = 0; j < batch.length; j += FEEDBACK_CONCURRENCY) {
-          const part = batch.slice(j, j + FEEDBACK_CONCURRENCY);
-          const aggregates = await Promise.all(part.map(ref => peerFeedback.aggregatesFor(ref, computedAt, { includeComments: false })));
-          part.forEach((userRef, k) => {
-            for (const aggregate of aggregates[k]) {
-              for (const event of derivePeerFeedback(userRef, aggregate, config.derivation)) {
-                events.push({ ...event, sourceKey: `survey:${aggregate.window.id}` });
-              }
+        // The batch's aggregates in two queries, not two per person.
+        const aggregates = await peerFeedback.aggregatesForMany(batch, computedAt, { includeComments: false });
+        for (const userRef of batch) {
+          for (const aggregate of aggregates.get(userRef) ?? []) {
+            for (const event of derivePeerFeedback(userRef, aggregate, config.derivation)) {
+              events.push({ ...event, sourceKey: `survey:${aggregate.window.id}` });
             }
-          });
+          }
         }
       }
       await write(batch, events);

@@ -227,40 +227,64 @@ export class DatabaseSurveyStore implements SurveyStore, PeerFeedbackReader {
     now: string,
     options: { includeComments: boolean },
   ): Promise<PeerFeedbackAggregate[]> {
+    return (await this.aggregatesForMany([subjectRef], now, options)).get(subjectRef) ?? [];
+  }
+
+  /**
+   * {@link aggregatesFor} of several subjects in two queries (one when none of
+   * them has been surveyed), for the ledger's recompute of everyone.
+   */
+  async aggregatesForMany(
+    subjectRefs: string[],
+    now: string,
+    options: { includeComments: boolean },
+  ): Promise<Map<string, PeerFeedbackAggregate[]>> {
+    const result = new Map<string, PeerFeedbackAggregate[]>(subjectRefs.map(ref => [ref, []]));
+    if (subjectRefs.length === 0) return result;
     const n = this.config.incidentsPerWindow;
-    const incidents = await this.db('peer_surveys as s')
-      .join('incidents as i', 'i.id', 's.incident_id')
-      .where('s.subject_ref', subjectRef)
-      .distinct('i.id', 'i.declared_at', 'i.resolved_at');
-    const windows = incidentFeedbackWindows(
-      subjectRef,
-      incidents.map(i => ({ incidentId: i.id, declaredAt: toIso(i.declared_at), resolvedAt: toIso(i.resolved_at) })),
-      n,
-    );
-    if (!windows.length) return [];
+    const surveyed: Array<{ subject_ref: string; id: string; declared_at: DbTimestamp; resolved_at: DbTimestamp | null }> =
+      await this.db('peer_surveys as s')
+        .join('incidents as i', 'i.id', 's.incident_id')
+        .whereIn('s.subject_ref', subjectRefs)
+        .distinct('s.subject_ref', 'i.id', 'i.declared_at', 'i.resolved_at');
+    const windowsOf = new Map<string, ReturnType<typeof incidentFeedbackWindows>>();
+    for (const [ref, incidents] of groupBy(surveyed, row => row.subject_ref)) {
+      const windows = incidentFeedbackWindows(
+        ref,
+        incidents.map(i => ({ incidentId: i.id, declaredAt: toIso(i.declared_at), resolvedAt: toIso(i.resolved_at) })),
+        n,
+      );
+      if (windows.length) windowsOf.set(ref, windows);
+    }
+    if (windowsOf.size === 0) return result;
     const rows: Array<DbPeerSurveyResponseRow & { declared_at: DbTimestamp }> = await this.db('peer_survey_responses as r')
       .join('incidents as i', 'i.id', 'r.incident_id')
-      .where('r.subject_ref', subjectRef)
+      .whereIn('r.subject_ref', [...windowsOf.keys()])
       .select('r.*', 'i.declared_at');
-    // The rater is only ever known as the keyed hash; it is used to count, never returned.
-    const responses: PeerFeedbackResponse[] = rows.map(r => ({
-      incidentId: r.incident_id,
-      subjectRef: r.subject_ref,
-      raterRef: `rater:${r.rater_key}`,
-      incidentAt: toIso(r.declared_at),
-      answers: {
-        clearAndCalm: Number(r.clear_and_calm),
-        helpedResolution: Number(r.helped_resolution),
-        primaryContact: Number(r.primary_contact),
-      },
-      comment: r.comment ?? undefined,
-    }));
-    return windows
-      .reverse()
-      .map(window => aggregateFeedback(responses, window, { k: this.config.minRaters, now, incidentsPerWindow: n }))
-      .map(aggregate =>
-        aggregate.suppressed || options.includeComments ? aggregate : { ...aggregate, comments: [] },
+    const rowsOf = groupBy(rows, r => r.subject_ref);
+    for (const [ref, windows] of windowsOf) {
+      // The rater is only ever known as the keyed hash; it is used to count, never returned.
+      const responses: PeerFeedbackResponse[] = (rowsOf.get(ref) ?? []).map(r => ({
+          incidentId: r.incident_id,
+          subjectRef: r.subject_ref,
+          raterRef: `rater:${r.rater_key}`,
+          incidentAt: toIso(r.declared_at),
+          answers: {
+            clearAndCalm: Number(r.clear_and_calm),
+            helpedResolution: Number(r.helped_resolution),
+            primaryContact: Number(r.primary_contact),
+          },
+          comment: r.comment ?? undefined,
+        }));
+      result.set(
+        ref,
+        windows
+          .reverse()
+          .map(window => aggregateFeedback(responses, window, { k: this.config.minRaters, now, incidentsPerWindow: n }))
+          .map(aggregate => (aggregate.suppressed || options.includeComments ? aggregate : { ...aggregate, comments: [] })),
       );
+    }
+    return result;
   }
 
   /** The secret of the rater hash: made by the migration, or here once if it is missing. */
@@ -282,6 +306,18 @@ export class DatabaseSurveyStore implements SurveyStore, PeerFeedbackReader {
     });
     return this.secret;
   }
+}
+
+/** Items by key, each list in the order given. */
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 /** HMAC-SHA256 of (rater, subject): the same pair gives the same key, nothing leads back to the rater. */

@@ -311,6 +311,16 @@ describe('majorops peer surveys API', () => {
       // Eve took part in nothing: no surveys, no aggregates.
       expect((await pending(EVE)).body).toEqual({ items: [] });
       expect(await store.aggregatesFor(EVE, later, { includeComments: true })).toEqual([]);
+
+      // Several people at once, as the ledger's recompute reads them: the same as one by one.
+      const people = [BO, ADA, EVE, CY];
+      const many = await store.aggregatesForMany(people, later, { includeComments: false });
+      expect([...many.keys()]).toEqual(people);
+      expect(many.get(ADA)).toHaveLength(2);
+      for (const ref of people) {
+        expect(many.get(ref)).toEqual(await store.aggregatesFor(ref, later, { includeComments: false }));
+      }
+      expect(await store.aggregatesForMany([], later, { includeComments: false })).toEqual(new Map());
     });
 
     it('needs a signed-in user', async () => {
