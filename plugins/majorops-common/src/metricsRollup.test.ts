@@ -15,21 +15,14 @@ import {
   RollupWindowPlan,
 } from './metricsRollup';
 import { SEVERITIES } from './severity';
+import { random } from './testing/random';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
 
-/** mulberry32: a small seeded PRNG so the random tables are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded PRNG's uniform numbers in [0, 1). */
+const prng = (seed: number): (() => number) => random(seed).next;
 
 describe('rollupBucket', () => {
   it.each([

@@ -77,19 +77,7 @@ export function baseInput(reputation: Partial<Record<string, Partial<AssignmentR
   };
 }
 
-/** A small seeded PRNG (mulberry32), so that the generated inputs are the same on every run. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return { next, int, pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)], chance: (p: number) => next() < p };
-}
+export { random } from '../testing/random';
 
 /** Names for generated inputs. */
 export const TYPES = ['database', 'network', 'deployment', 'capacity'];

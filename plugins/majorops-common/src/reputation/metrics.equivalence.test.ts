@@ -3,20 +3,7 @@ import type { Severity } from '../severity';
 import { DEFAULT_REPUTATION_CONFIG } from './config';
 import { deriveIncidentEvents, deriveKnowledgeContribution, KnowledgeContributionFact, ResponderIncidentFacts } from './metrics';
 import { referenceDeriveIncidentEvents, referenceDeriveKnowledgeContribution } from './referenceDerivation';
-
-/** A small seeded PRNG (mulberry32), so that the generated facts are the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return { next, int, pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)], chance: (p: number) => next() < p };
-}
+import { random } from '../testing/random';
 
 const SEVERITIES: Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 const ROLES: IncidentRole[] = ['incident-commander', 'communications-lead', 'technical-lead', 'scribe'];
