@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from '../database/DatabaseIncidentStore';
+import { prng as random } from '../tests/prng';
 import { createTestDatabases } from '../tests/testDatabases';
 import { DatabaseSuggestionStore } from './DatabaseSuggestionStore';
 
@@ -8,18 +9,6 @@ jest.setTimeout(180_000);
 const ENTITIES = ['component:default/a', 'component:default/b', 'component:default/c'];
 const SYSTEMS = ['system:default/one', 'system:default/two'];
 const TYPES = ['database', 'network'];
-
-/** mulberry32: the same incidents on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The history's ids and first repeat links as the database merged them before
