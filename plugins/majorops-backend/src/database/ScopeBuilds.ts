@@ -52,6 +52,6 @@ export class ScopeBuilds {
     const now = Date.now();
     if (now - (this.touchedAt.get(key) ?? -Infinity) < DAY_MS) return;
     this.touchedAt.set(key, now);
-    await touchScope(this.db, entityRefs);
+    await touchScope(this.db, key);
   }
 }

@@ -201,12 +201,13 @@ export async function applyRollupChanges(
     (r: { scope_key: string }) => r.scope_key,
   );
   if (live.length === 0) return;
-  // The rows of one incident carry the same copies: any one of them stands for the incident.
+  // The rows of one incident carry the same copies: any one of them stands for the incident, once per scope.
+  const [before, after] = [removed[0]?.incident, added[0]?.incident];
   const scopeDeltas = nonEmpty(
     rollupsOf(
       live.flatMap(key => [
-        ...signed(removed.slice(0, 1), -1).map(([s, sign]) => [{ ...s, entityRef: key }, sign] as [RollupSource, 1 | -1]),
-        ...signed(added.slice(0, 1), 1).map(([s, sign]) => [{ ...s, entityRef: key }, sign] as [RollupSource, 1 | -1]),
+        ...(before ? [[{ entityRef: key, incident: before }, -1] as [RollupSource, -1]] : []),
+        ...(after ? [[{ entityRef: key, incident: after }, 1] as [RollupSource, 1]] : []),
       ]),
     ),
   );
@@ -361,9 +362,9 @@ export async function metricsFromScopeRollups(
   return read === NOT_BUILT ? { built: false } : { built: true, report: read };
 }
 
-/** Records that a scope was read, which keeps it from being dropped as unused. */
-export async function touchScope(db: Knex, entityRefs: string[]): Promise<void> {
-  await db(SCOPES).where('scope_key', scopeKeyOf(entityRefs)).update({ last_read_at: new Date() });
+/** Records that a scope (by its {@link scopeKeyOf} key) was read, which keeps it from being dropped as unused. */
+export async function touchScope(db: Knex, scopeKey: string): Promise<void> {
+  await db(SCOPES).where('scope_key', scopeKey).update({ last_read_at: new Date() });
 }
 
 /**

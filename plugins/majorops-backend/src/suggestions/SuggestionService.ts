@@ -26,7 +26,7 @@ import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
 import type { HistoryFilter, SuggestionStore } from './SuggestionStore';
 import { redactSuggestions } from './redactSuggestions';
-import { callerOf } from '../service/CallerCache';
+import { CallerCache, callerOf } from '../service/CallerCache';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 // Locale-independent: the same as toLocaleLowerCase('en-US') for every string, and faster.
@@ -120,8 +120,8 @@ const ENTITY_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.
 export class SuggestionService {
   private readonly now: () => string;
   private readonly settings: SuggestionSettings;
-  /** Members of teams as the catalog listed them for a caller, and when. */
-  private readonly members = new Map<string, { at: number; users: AssignmentUser[] }>();
+  /** Members of teams as the catalog listed them for a caller. */
+  private readonly members: CallerCache<AssignmentUser[]>;
   /** What was read by ref for a caller (people, or entities), and when; undefined when the catalog has nothing by that ref. */
   private readonly byRef = new Map<string, { at: number; value: unknown }>();
   private readonly clock: () => number;
@@ -130,6 +130,7 @@ export class SuggestionService {
     this.now = options.now ?? (() => new Date().toISOString());
     this.settings = { ...DEFAULT_SUGGESTION_SETTINGS, ...options.settings };
     this.clock = options.clock ?? Date.now;
+    this.members = new CallerCache(this.settings.membersCacheSeconds * 1000, MEMBER_LISTS_KEPT, this.clock);
   }
 
   // -------------------------------------------------------------------------
@@ -138,21 +139,14 @@ export class SuggestionService {
   /** The members of a team (`relations.memberOf`). */
   private async loadMembers(credentials: BackstageCredentials, groupRefs: string[]): Promise<AssignmentUser[]> {
     if (groupRefs.length === 0) return [];
-    const maxAgeMs = this.settings.membersCacheSeconds * 1000;
-    const key = `${callerOf(credentials)}\n${[...groupRefs].sort(compareStrings).join('\n')}`;
-    const kept = this.members.get(key);
-    const startedAt = this.clock();
-    if (kept && startedAt - kept.at <= maxAgeMs) return [...kept.users];
-    const { items } = await this.options.catalog.getEntities(
-      { filter: { kind: 'user', 'relations.memberOf': groupRefs }, fields: USER_FIELDS },
-      { credentials },
-    );
-    const users = items.map(userOf);
-    if (maxAgeMs > 0) {
-      this.members.delete(key);
-      this.members.set(key, { at: startedAt, users });
-      while (this.members.size > MEMBER_LISTS_KEPT) this.members.delete(this.members.keys().next().value as string);
-    }
+    const key = [...groupRefs].sort(compareStrings).join('\n');
+    const users = await this.members.get(credentials, key, async () => {
+      const { items } = await this.options.catalog.getEntities(
+        { filter: { kind: 'user', 'relations.memberOf': groupRefs }, fields: USER_FIELDS },
+        { credentials },
+      );
+      return items.map(userOf);
+    });
     return [...users];
   }
 
