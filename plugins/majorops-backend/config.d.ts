@@ -89,7 +89,9 @@ export interface Config {
        * How ledger events are derived from incident facts (see -common's
        * `DerivationConfig`): e.g. `responseSpeedZeroAtMultiple`,
        * `reopenPenalty`, `repeatPenalty`, `noVerificationPenalty`,
-       * `knowledgeWeights`. Any key left out keeps its default; an invalid
+       * `knowledgeWeights`, `mentoringMinMinutes` (minutes a shadow and a role
+       * holder spend together before the holder is credited with mentoring;
+       * default 15). Any key left out keeps its default; an invalid
        * value stops start-up with its path.
        */
       derivation?: { [key: string]: number | { [kind: string]: number } };

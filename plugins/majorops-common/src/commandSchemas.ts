@@ -131,6 +131,12 @@ export const assignRoleSchema = z
 
 export const roleParamSchema = incidentRoleSchema;
 
+/** Body of `PUT /incidents/:id/roles/:role/shadows/:userRef` (may be empty). */
+export const addShadowSchema = z.object({ version: versionSchema.optional() }).strict();
+
+/** The `:userRef` of the shadow routes. */
+export const shadowUserParamSchema = entityRefOfKind('user');
+
 /** Body of `POST /incidents/:id/timeline`. */
 export const timelineEntrySchema = z
   .object({

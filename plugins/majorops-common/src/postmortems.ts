@@ -339,9 +339,16 @@ export function postmortemText(postmortem: PostmortemContent): string {
 // ---------------------------------------------------------------------------
 // Timeline generated from the incident's events
 
-/** Event kinds that make the post-mortem's timeline; field edits and released roles are noise there. */
+/** Event kinds left out of the post-mortem's timeline: field edits, released roles and shadows are noise there. */
+const NOT_IN_POSTMORTEM_TIMELINE: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>([
+  'field-change',
+  'role-released',
+  'shadow-assigned',
+  'shadow-released',
+]);
+
 const POSTMORTEM_TIMELINE_TYPES: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(
-  TIMELINE_EVENT_TYPES.filter(type => type !== 'field-change' && type !== 'role-released'),
+  TIMELINE_EVENT_TYPES.filter(type => !NOT_IN_POSTMORTEM_TIMELINE.has(type)),
 );
 
 /**

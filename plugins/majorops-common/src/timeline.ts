@@ -7,6 +7,8 @@ export const TIMELINE_EVENT_TYPES = [
   'severity-change',
   'role-assigned',
   'role-released',
+  'shadow-assigned',
+  'shadow-released',
   'field-change',
   'note',
   'action',

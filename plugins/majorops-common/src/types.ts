@@ -29,6 +29,19 @@ export interface RoleAssignment {
   assignedAt: IsoTimestamp;
 }
 
+/**
+ * A person shadowing a role: they follow its holder through the incident to
+ * learn it (new responders shadow before they go primary). A shadow holds no
+ * role and is not on a recovery track; the holders they learn from are
+ * credited with mentoring once the time together has ended.
+ */
+export interface ShadowAssignment {
+  role: IncidentRole;
+  userRef: string;
+  assignedBy: string;
+  assignedAt: IsoTimestamp;
+}
+
 /** The moments that MTTD, MTTA and MTTR are measured between. */
 export interface IncidentMilestones {
   impactStartedAt?: IsoTimestamp;
@@ -69,6 +82,8 @@ export interface Incident {
   externalUrl?: string;
   entities: AffectedEntity[];
   roles: RoleAssignment[];
+  /** Current shadows; given by `GET /incidents/:id` and by the writes on one incident, not by lists. */
+  shadows?: ShadowAssignment[];
   milestones: IncidentMilestones;
   createdBy: string;
   createdAt: IsoTimestamp;

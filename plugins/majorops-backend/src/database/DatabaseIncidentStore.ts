@@ -56,6 +56,7 @@ import {
   DbIncidentEntityRow,
   DbIncidentRoleRow,
   DbIncidentRow,
+  DbIncidentShadowRow,
   DbTimelineEventRow,
   isPostgres,
   toDate,
@@ -205,6 +206,19 @@ export class DatabaseIncidentStore implements IncidentStore {
       if (input.roles.length) {
         await tx('incident_roles').insert(
           input.roles.map(r => ({
+            incident_id: id,
+            role: r.role,
+            user_ref: r.userRef,
+            assigned_by: r.assignedBy,
+            assigned_at: new Date(r.assignedAt),
+            released_by: r.releasedBy ?? null,
+            released_at: toDate(r.releasedAt),
+          })),
+        );
+      }
+      if (input.shadows?.length) {
+        await tx('incident_shadows').insert(
+          input.shadows.map(r => ({
             incident_id: id,
             role: r.role,
             user_ref: r.userRef,
@@ -403,6 +417,11 @@ export class DatabaseIncidentStore implements IncidentStore {
         assigned_by: assignment.actorRef,
         assigned_at: new Date(assignment.at),
       });
+      // Whoever shadowed the role and now holds it shadows no more.
+      await tx('incident_shadows')
+        .where({ incident_id: id, role: assignment.role, user_ref: assignment.userRef })
+        .whereNull('released_at')
+        .update({ released_at: new Date(assignment.at), released_by: assignment.actorRef });
       await this.insertEvents(tx, id, [event]);
       return (await this.getIncidentWith(tx, id))!;
     });
@@ -423,6 +442,55 @@ export class DatabaseIncidentStore implements IncidentStore {
         .update({ released_at: new Date(release.at), released_by: release.actorRef });
       if (released === 0) {
         throw new NotFoundError(`Nobody holds the ${release.role} role on incident ${id}`);
+      }
+      await this.insertEvents(tx, id, [event]);
+      return (await this.getIncidentWith(tx, id))!;
+    });
+  }
+
+  async addShadow(
+    id: string,
+    expect: Expectation,
+    shadow: { role: IncidentRole; userRef: string; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident> {
+    return this.db.transaction(async tx => {
+      // The version bump locks the incident row, so the checks below see every committed shadow.
+      await this.bumpVersion(tx, id, expect, {}, shadow.at);
+      await this.expectHolder(tx, id, shadow.role, expect);
+      const already = await tx('incident_shadows')
+        .where({ incident_id: id, role: shadow.role, user_ref: shadow.userRef })
+        .whereNull('released_at')
+        .first('id');
+      if (already) {
+        throw new ConflictError(`${shadow.userRef} already shadows the ${INCIDENT_ROLE_TITLES[shadow.role]} on this incident`);
+      }
+      await tx('incident_shadows').insert({
+        incident_id: id,
+        role: shadow.role,
+        user_ref: shadow.userRef,
+        assigned_by: shadow.actorRef,
+        assigned_at: new Date(shadow.at),
+      });
+      await this.insertEvents(tx, id, [event]);
+      return (await this.getIncidentWith(tx, id))!;
+    });
+  }
+
+  async releaseShadow(
+    id: string,
+    expect: Expectation,
+    release: { role: IncidentRole; userRef: string; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident> {
+    return this.db.transaction(async tx => {
+      await this.bumpVersion(tx, id, expect, {}, release.at);
+      const released = await tx('incident_shadows')
+        .where({ incident_id: id, role: release.role, user_ref: release.userRef })
+        .whereNull('released_at')
+        .update({ released_at: new Date(release.at), released_by: release.actorRef });
+      if (released === 0) {
+        throw new NotFoundError(`${release.userRef} does not shadow the ${INCIDENT_ROLE_TITLES[release.role]} on incident ${id}`);
       }
       await this.insertEvents(tx, id, [event]);
       return (await this.getIncidentWith(tx, id))!;
@@ -848,10 +916,20 @@ export class DatabaseIncidentStore implements IncidentStore {
     return out;
   }
 
+  /** One incident with its current shadows (which lists leave out). */
   private async getIncidentWith(db: Knex | Knex.Transaction, id: string): Promise<Incident | undefined> {
-    const row = await db<DbIncidentRow>('incidents').where({ id }).first();
+    const [row, shadowRows] = await Promise.all([
+      db<DbIncidentRow>('incidents').where({ id }).first(),
+      db<DbIncidentShadowRow>('incident_shadows').where({ incident_id: id }).whereNull('released_at').orderBy('id'),
+    ]);
     if (!row) return undefined;
     const [incident] = await this.hydrate(db, [row]);
+    incident.shadows = shadowRows.map(r => ({
+      role: r.role as IncidentRole,
+      userRef: r.user_ref,
+      assignedBy: r.assigned_by,
+      assignedAt: toIso(r.assigned_at)!,
+    }));
     return incident;
   }
 

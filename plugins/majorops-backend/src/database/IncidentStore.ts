@@ -56,6 +56,15 @@ export interface NewIncident {
     releasedAt?: string;
     releasedBy?: string;
   }>;
+  /** Shadows of the roles (imported history); ended at `releasedAt` when given. */
+  shadows?: Array<{
+    role: IncidentRole;
+    userRef: string;
+    assignedBy: string;
+    assignedAt: string;
+    releasedAt?: string;
+    releasedBy?: string;
+  }>;
   milestones: Incident['milestones'];
   rootCauseIdentifiedAt?: string;
   createdBy: string;
@@ -146,7 +155,10 @@ export interface IncidentStore {
     at: string,
   ): Promise<Incident>;
 
-  /** Gives a role to a person, releasing its current holder; bumps the version. */
+  /**
+   * Gives a role to a person, releasing its current holder; bumps the version.
+   * If the person shadowed that role, the shadow ends: they hold it now.
+   */
   assignRole(
     id: string,
     expect: Expectation,
@@ -159,6 +171,25 @@ export interface IncidentStore {
     id: string,
     expect: Expectation,
     release: { role: IncidentRole; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident>;
+
+  /**
+   * Adds a shadow to a held role; bumps the version. Throws ConflictError when
+   * the person already shadows it (or `expect.roleHolder` no longer holds it).
+   */
+  addShadow(
+    id: string,
+    expect: Expectation,
+    shadow: { role: IncidentRole; userRef: string; actorRef: string; at: string },
+    event: NewTimelineEvent,
+  ): Promise<Incident>;
+
+  /** Ends a shadow; throws NotFoundError when the person does not shadow the role. Bumps the version. */
+  releaseShadow(
+    id: string,
+    expect: Expectation,
+    release: { role: IncidentRole; userRef: string; actorRef: string; at: string },
     event: NewTimelineEvent,
   ): Promise<Incident>;
 

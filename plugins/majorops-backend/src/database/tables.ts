@@ -74,6 +74,9 @@ export interface DbIncidentRoleRow {
   released_at: DbTimestamp | null;
 }
 
+/** `incident_shadows` has the shape of `incident_roles`. */
+export type DbIncidentShadowRow = DbIncidentRoleRow;
+
 export interface DbTimelineEventRow {
   id: number;
   incident_id: string;

@@ -20,10 +20,13 @@ import {
   ReputationChanges,
   ReputationStore,
   ResponderRoleRecord,
+  ShadowedIncident,
   StoredSuspension,
 } from './ReputationStore';
 import type { ReputationSummary } from './ReputationSummaryReader';
 
+/** Adding or ending a shadow is bookkeeping: it does not make the one who did it a participant. */
+const NOT_PARTICIPATION = new Set(['shadow-assigned', 'shadow-released']);
 /** Timeline types the model reads in full; for the rest only each person's first entry counts. */
 const FACT_EVENT_TYPES = ['declared', 'status-update', 'escalation', 'severity-change', 'status-change'];
 const FACT_EVENT_TYPE_SET = new Set(FACT_EVENT_TYPES);
@@ -266,7 +269,7 @@ export class DatabaseReputationStore implements ReputationStore {
         }
         if (!current) continue;
         const occurredAt = isoOf(row.occurred_at);
-        if (!writers.has(row.actor_ref)) {
+        if (!writers.has(row.actor_ref) && !NOT_PARTICIPATION.has(row.type)) {
           writers.add(row.actor_ref);
           current.firstEntries.push({ actorRef: row.actor_ref, at: occurredAt });
         }
@@ -367,9 +370,44 @@ export class DatabaseReputationStore implements ReputationStore {
     return facts.sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : a.sourceKey > b.sourceKey ? 1 : 0));
   }
 
+  async loadShadowedIncidents(userRefs?: string[]): Promise<ShadowedIncident[]> {
+    const db = this.db;
+    // The incidents to read, as a subquery: with shadows, and (for some people) where one of them held a shadowed role.
+    const wanted = db('incident_shadows as s').distinct('s.incident_id');
+    if (userRefs) {
+      if (userRefs.length === 0) return [];
+      wanted
+        .join('incident_roles as h', join => join.on('h.incident_id', 's.incident_id').andOn('h.role', 's.role'))
+        .whereIn('h.user_ref', userRefs);
+    }
+    const spans = (table: string) =>
+      db(table)
+        .whereIn('incident_id', wanted.clone())
+        .select('incident_id', 'role', 'user_ref', 'assigned_at', 'released_at')
+        .orderBy(['incident_id', 'id']);
+    const [incidents, holders, shadows] = await Promise.all([
+      db('incidents').whereIn('id', wanted.clone()).select('id', 'title', 'resolved_at').orderBy('id'),
+      spans('incident_roles'),
+      spans('incident_shadows'),
+    ]);
+    const byId = new Map<string, ShadowedIncident>();
+    for (const row of incidents) {
+      byId.set(row.id, { incidentId: row.id, title: row.title, resolvedAt: toIso(row.resolved_at), holders: [], shadows: [] });
+    }
+    const spanOf = (row: { role: IncidentRole; user_ref: string; assigned_at: DbTimestamp; released_at: DbTimestamp | null }) => ({
+      role: row.role,
+      userRef: row.user_ref,
+      from: toIso(row.assigned_at),
+      ...(row.released_at ? { to: toIso(row.released_at) } : {}),
+    });
+    for (const row of holders) byId.get(row.incident_id)?.holders.push(spanOf(row));
+    for (const row of shadows) byId.get(row.incident_id)?.shadows.push(spanOf(row));
+    return [...byId.values()];
+  }
+
   async changedSince(since: Date): Promise<ReputationChanges> {
     const db = this.db;
-    const [incidents, roles, events, repeats, revisions, drills, postmortems, items] = await Promise.all([
+    const [incidents, roles, events, repeats, revisions, drills, postmortems, items, mentors] = await Promise.all([
       db('incidents').where('updated_at', '>=', since).pluck('id'),
       db('incident_roles')
         .where('assigned_at', '>=', since)
@@ -382,13 +420,19 @@ export class DatabaseReputationStore implements ReputationStore {
       db('runbook_drills').where('recorded_at', '>=', since).select('recorded_by', 'participants'),
       db('postmortems').where('updated_at', '>=', since).select('author_ref', 'facilitator_ref'),
       db('action_items').where('updated_at', '>=', since).distinct('owner_ref').pluck('owner_ref'),
+      // Mentoring: whoever held a shadowed role on an incident that changed (a shadow, a hand-over, a resolution).
+      db('incident_shadows as s')
+        .join('incident_roles as h', join => join.on('h.incident_id', 's.incident_id').andOn('h.role', 's.role'))
+        .whereIn('s.incident_id', db('incidents').where('updated_at', '>=', since).select('id'))
+        .distinct('h.user_ref')
+        .pluck('h.user_ref'),
     ]);
     const incidentIds = new Set<string>([...incidents, ...roles, ...events]);
     for (const r of repeats) {
       incidentIds.add(r.incident_id);
       incidentIds.add(r.earlier_incident_id);
     }
-    const users = new Set<string>([...revisions, ...items]);
+    const users = new Set<string>([...revisions, ...items, ...mentors]);
     for (const d of drills) {
       users.add(d.recorded_by);
       try {

@@ -11,8 +11,10 @@ import {
   deriveKnowledgeContribution,
   derivePeerFeedback,
   GroupRanking,
+  INCIDENT_ROLE_TITLES,
   LedgerEntry,
   LevelIncident,
+  mentoringCredits,
   Page,
   PeerFeedbackAggregate,
   RankingEntry,
@@ -164,7 +166,7 @@ export class ReputationService implements ReputationSummaryReader {
     }
     for (let i = 0; i < userRefs.length; i += USER_BATCH) {
       const batch = userRefs.slice(i, i + USER_BATCH);
-      const facts = knowledge ? (factsByBatch.get(i / USER_BATCH) ?? []) : await this.options.store.loadKnowledgeFacts(batch);
+      const facts = knowledge ? (factsByBatch.get(i / USER_BATCH) ?? []) : await this.knowledgeFactsOf(batch);
       const events: KeyedLedgerEvent[] = [];
       for (const fact of facts) {
         for (const event of deriveKnowledgeContribution([fact], config.derivation)) {
@@ -186,6 +188,32 @@ export class ReputationService implements ReputationSummaryReader {
       count += events.length;
     }
     return count;
+  }
+
+  /**
+   * Peacetime work (of these people, or everyone's), by source key: what the
+   * store records, and mentoring, worked out here from who held and who
+   * shadowed each role (-common's `mentoringCredits`).
+   */
+  private async knowledgeFactsOf(userRefs?: string[]): Promise<KeyedKnowledgeFact[]> {
+    const { store, config } = this.options;
+    const [facts, shadowed] = await Promise.all([store.loadKnowledgeFacts(userRefs), store.loadShadowedIncidents(userRefs)]);
+    const wanted = userRefs && new Set(userRefs);
+    for (const incident of shadowed) {
+      const credits = mentoringCredits(incident.holders, incident.shadows, incident.resolvedAt, config.derivation.mentoringMinMinutes);
+      for (const credit of credits) {
+        if (wanted && !wanted.has(credit.mentorRef)) continue;
+        facts.push({
+          sourceKey: `mentoring:${incident.incidentId}:${credit.menteeRef}`,
+          userRef: credit.mentorRef,
+          kind: 'mentoring',
+          at: credit.endedAt,
+          subject: `${incident.incidentId} (${incident.title}), where they shadowed the ${INCIDENT_ROLE_TITLES[credit.role]} for ${credit.minutes} min`,
+          mentoredUserRef: credit.menteeRef,
+        });
+      }
+    }
+    return facts.sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : a.sourceKey > b.sourceKey ? 1 : 0));
   }
 
   /**
@@ -221,7 +249,7 @@ export class ReputationService implements ReputationSummaryReader {
       after = ids[ids.length - 1];
     }
     // Everyone's peacetime work in one read: it names the people with some, and is derived batch by batch below.
-    const knowledge = await store.loadKnowledgeFacts();
+    const knowledge = await this.knowledgeFactsOf();
     for (const fact of knowledge) people.add(fact.userRef);
     events += await this.derivePeople([...people].sort(), computedAt, append, knowledge);
     await writing;

@@ -7,7 +7,7 @@ import type {
   Suspension,
   TrainingRecordView,
 } from '@majorops/plugin-majorops-common';
-import type { IncidentRole } from '@majorops/plugin-majorops-common';
+import type { IncidentRole, RoleSpan } from '@majorops/plugin-majorops-common';
 import type { ReputationSummary } from './ReputationSummaryReader';
 
 /** A ledger event with the key of the record it was derived from; recomputation replaces by this key. */
@@ -39,6 +39,15 @@ export interface IncidentRecord {
 /** A piece of peacetime work with the key of the record it comes from. */
 export interface KeyedKnowledgeFact extends KnowledgeContributionFact {
   sourceKey: string;
+}
+
+/** An incident on which someone shadowed a role: every span of its role holders and shadows (for mentoring). */
+export interface ShadowedIncident {
+  incidentId: string;
+  title: string;
+  resolvedAt?: string;
+  holders: RoleSpan[];
+  shadows: RoleSpan[];
 }
 
 /** What changed since a watermark: incidents to recompute, and people whose peacetime work changed. */
@@ -79,6 +88,11 @@ export interface ReputationStore {
   loadIncidents(ids: string[]): Promise<IncidentRecord[]>;
   /** Peacetime work; of the given people only when `userRefs` is set. */
   loadKnowledgeFacts(userRefs?: string[]): Promise<KeyedKnowledgeFact[]>;
+  /**
+   * The incidents with shadows, in id order; with `userRefs`, only those on
+   * which one of these people held a role that someone shadowed.
+   */
+  loadShadowedIncidents(userRefs?: string[]): Promise<ShadowedIncident[]>;
   /** Incidents and people whose records changed at or after `since`. */
   changedSince(since: Date): Promise<ReputationChanges>;
 

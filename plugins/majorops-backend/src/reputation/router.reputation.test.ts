@@ -248,6 +248,48 @@ describe('majorops reputation API', () => {
       expect(before.filter(r => r.user_ref === ADA).map(r => r.source_key)).not.toContain(`incident:${open}:${ADA}:resolutionQuality`);
     });
 
+    it('credits mentoring to the holder a shadow followed once they part, on update and rebuild alike', async () => {
+      const id = await declare(ADA);
+      const shadow = `${API}/incidents/${id}/roles/incident-commander/shadows/${encodeURIComponent(CY)}`;
+      // Cy adds themselves: bookkeeping that does not make Cy a participant with response metrics.
+      expect((await request(server).put(shadow).set('Authorization', as(CY))).status).toBe(200);
+      await backdate(id, HOUR);
+      const [row] = await knex('incident_shadows').where({ incident_id: id });
+      await knex('incident_shadows').where({ id: row.id }).update({ assigned_at: new Date(Date.now() - 50 * MINUTE) });
+      const mentoring = async () => (await ledger()).filter(e => e.source === 'mentoring');
+
+      // Still together on an open incident: nothing yet.
+      await runLedgerTask();
+      expect(await mentoring()).toEqual([]);
+
+      expect((await request(server).delete(shadow).set('Authorization', as(CY))).status).toBe(200);
+      await runLedgerTask();
+      const [credit, ...more] = await mentoring();
+      expect(more).toEqual([]);
+      expect(credit).toMatchObject({ userRef: ADA, metric: 'knowledgeContribution', value: 100 });
+      expect(credit.reason).toMatch(
+        new RegExp(`^Mentored user:default/cy by holding a role alongside them on ${id} \\(Checkout errors\\), where they shadowed the Incident Commander for (49|50|51)(\\.\\d)? min\\.$`),
+      );
+      expect((await ledger()).filter(e => e.userRef === CY)).toEqual([]);
+
+      const updated = await ledger();
+      await knex('reputation_watermarks').delete();
+      await runLedgerTask();
+      expect(await ledger()).toEqual(updated);
+    });
+
+    it('credits no mentoring for a shadow shorter than the minimum', async () => {
+      const id = await declare(ADA);
+      const shadow = `${API}/incidents/${id}/roles/incident-commander/shadows/${encodeURIComponent(CY)}`;
+      expect((await request(server).put(shadow).set('Authorization', as(ADA))).status).toBe(200);
+      await backdate(id, HOUR);
+      // Ada held command for an hour; Cy shadowed the last 10 minutes of it (20 would count: see the test above).
+      await knex('incident_shadows').where({ incident_id: id }).update({ assigned_at: new Date(Date.now() - 10 * MINUTE) });
+      expect((await request(server).delete(shadow).set('Authorization', as(ADA))).status).toBe(200);
+      await runLedgerTask();
+      expect((await ledger()).filter(e => e.source === 'mentoring')).toEqual([]);
+    });
+
     it('never lowers a score for an externally caused incident', async () => {
       const good = await declare(ADA, { severity: 'SEV2' });
       await transition(good, 'monitoring');

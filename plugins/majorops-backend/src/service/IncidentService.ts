@@ -381,6 +381,75 @@ export class IncidentService {
     );
   }
 
+  /**
+   * Adds a shadow to a held role: a person who follows the holder to learn
+   * the role. Adding someone who already shadows it changes nothing.
+   * Whoever holds the role while the shadow is there is credited with
+   * mentoring them in the reputation ledger.
+   */
+  async addShadow(
+    id: string,
+    role: IncidentRole,
+    userRef: string,
+    expectedVersion: number | undefined,
+    actorRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Incident> {
+    const incident = await this.load(id);
+    if (incident.status === 'resolved' || incident.status === 'closed') {
+      throw new ConflictError(`Shadows join an incident in progress; this one is ${incident.status}`);
+    }
+    await this.requireUser(userRef, credentials);
+    const title = INCIDENT_ROLE_TITLES[role];
+    const holder = incident.roles.find(r => r.role === role);
+    if (!holder) {
+      throw new ConflictError(`Nobody holds the ${title} role on this incident; assign it before adding a shadow`);
+    }
+    if (holder.userRef === userRef) {
+      throw new InputError(`${userRef} holds the ${title} role; a holder cannot shadow their own role`);
+    }
+    if (incident.shadows?.some(s => s.role === role && s.userRef === userRef)) return incident;
+    const now = this.now();
+    return this.options.store.addShadow(
+      id,
+      { version: expectedVersion, roleHolder: holder.userRef },
+      { role, userRef, actorRef, at: now },
+      {
+        type: 'shadow-assigned',
+        occurredAt: now,
+        actorRef,
+        body: { text: `${userRef} shadows ${holder.userRef} as ${title}`, role, userRef, holderRef: holder.userRef },
+      },
+    );
+  }
+
+  /** Ends a shadow. */
+  async releaseShadow(
+    id: string,
+    role: IncidentRole,
+    userRef: string,
+    expectedVersion: number | undefined,
+    actorRef: string,
+  ): Promise<Incident> {
+    const incident = await this.load(id);
+    const title = INCIDENT_ROLE_TITLES[role];
+    if (!incident.shadows?.some(s => s.role === role && s.userRef === userRef)) {
+      throw new NotFoundError(`${userRef} does not shadow the ${title} on this incident`);
+    }
+    const now = this.now();
+    return this.options.store.releaseShadow(
+      id,
+      { version: expectedVersion },
+      { role, userRef, actorRef, at: now },
+      {
+        type: 'shadow-released',
+        occurredAt: now,
+        actorRef,
+        body: { text: `${userRef} stopped shadowing the ${title}`, role, userRef },
+      },
+    );
+  }
+
   async addTimelineEntry(id: string, body: TimelineBody, actorRef: string): Promise<TimelineEvent> {
     const now = this.now();
     const incident = await this.load(id);

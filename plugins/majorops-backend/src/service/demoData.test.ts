@@ -42,6 +42,7 @@ function demo(overrides: Partial<DemoIncident>): DemoIncident {
     entities: ['component:default/checkout-api'],
     minutesAfterStart: { detected: 3, declared: 6, acknowledged: 7, resolved: 28, closed: 2900 },
     roles: {},
+    shadows: {},
     updates: [],
     actionItems: [],
     ...overrides,
@@ -65,6 +66,24 @@ describe('demoIncidentToNew', () => {
     expect(result.milestones).toMatchObject(expected);
     expect(result.milestones.mitigatedAt).toBeUndefined();
     expect(result.source).toBe('demo');
+  });
+
+  it('records shadows from the declaration on, with their timeline entry', () => {
+    const result = demoIncidentToNew(
+      demo({
+        daysAgo: 3,
+        startUtc: '14:02',
+        roles: { 'incident-commander': 'user:default/grace' },
+        shadows: { 'incident-commander': 'user:default/liam' },
+      }),
+      now,
+    );
+    expect(result.shadows).toEqual([
+      { role: 'incident-commander', userRef: 'user:default/liam', assignedBy: 'user:default/grace', assignedAt: '2026-11-20T14:08:00.000Z' },
+    ]);
+    expect(result.timeline!.filter(e => e.type === 'shadow-assigned').map(e => [e.occurredAt, e.body.text])).toEqual([
+      ['2026-11-20T14:08:00.000Z', 'user:default/liam shadows user:default/grace as Incident Commander'],
+    ]);
   });
 
   it('records roles as assigned by the commander at declaration', () => {
@@ -169,6 +188,16 @@ describe('demo data file checks', () => {
       'an action item completed in the future',
       '    actionItems:\n      - { title: Alert on pool, owner: group:default/payments, priority: P1, dueDays: 7, status: done, statusDays: 12 }\n',
       /its move to done lies in the future/,
+    ],
+    [
+      'a shadow of a role nobody holds',
+      '    shadows: { scribe: user:default/liam-chen }\n',
+      /incidents\.1 "Pool exhausted again" shadows\.scribe: nobody holds that role to be shadowed/,
+    ],
+    [
+      'a shadow of a role they hold',
+      '    shadows: { incident-commander: user:default/grace-obi }\n',
+      /shadows\.incident-commander: user:default\/grace-obi cannot shadow a role they hold/,
     ],
     [
       'training of an unknown kind',
@@ -299,6 +328,14 @@ describe('loadDemoData', () => {
         training: 32,
       });
       expect(await store.countIncidents()).toBe(39);
+      // Shadows from the declaration on, open: the ledger counts them up to the resolution.
+      const shadows = await knex('incident_shadows').orderBy(['user_ref', 'role']).select('role', 'user_ref', 'released_at');
+      expect(shadows.map(r => [r.user_ref, r.role, r.released_at])).toEqual([
+        ['user:default/liam-chen', 'incident-commander', null],
+        ['user:default/liam-chen', 'technical-lead', null],
+        ['user:default/mateo-garcia', 'incident-commander', null],
+        ['user:default/mateo-garcia', 'incident-commander', null],
+      ]);
       const idOf = async (title: string): Promise<string> =>
         (await knex('incidents').where({ title }).first('id')).id;
       const nowIso = now.toISOString();

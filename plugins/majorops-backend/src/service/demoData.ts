@@ -167,6 +167,8 @@ const demoIncidentSchema = z
       })
       .strict(),
     roles: z.partialRecord(incidentRoleSchema, entityRefOfKind('user')).default({}),
+    /** Who shadowed which role from the declaration on, to learn it (the holder mentors them). */
+    shadows: z.partialRecord(incidentRoleSchema, entityRefOfKind('user')).default({}),
     /** Status updates, in CAN format, posted by the communications lead (or the commander). */
     updates: z
       .array(
@@ -239,6 +241,12 @@ export function demoIncidentToNew(demo: DemoIncident, now: Date): NewIncident {
       assignedBy: createdBy,
       assignedAt: declaredAt,
     })),
+    shadows: Object.entries(demo.shadows).map(([role, userRef]) => ({
+      role: role as IncidentRole,
+      userRef: userRef!,
+      assignedBy: createdBy,
+      assignedAt: declaredAt,
+    })),
     milestones: {
       impactStartedAt: new Date(start).toISOString(),
       detectedAt: at(m.detected),
@@ -278,6 +286,17 @@ function demoTimeline(
       occurredAt: declaredAt,
       actorRef: commander,
       body: { text: `${userRef} is ${INCIDENT_ROLE_TITLES[role as IncidentRole]}`, role, userRef },
+    })),
+    ...Object.entries(demo.shadows).map(([role, userRef]) => ({
+      type: 'shadow-assigned' as const,
+      occurredAt: declaredAt,
+      actorRef: commander,
+      body: {
+        text: `${userRef} shadows ${demo.roles[role as IncidentRole]} as ${INCIDENT_ROLE_TITLES[role as IncidentRole]}`,
+        role,
+        userRef,
+        holderRef: demo.roles[role as IncidentRole],
+      },
     })),
   ];
   // Status changes at the milestones the file gives, in lifecycle order.
@@ -492,6 +511,7 @@ function peopleOf(file: DemoFile): Set<string> {
   };
   for (const incident of file.incidents) {
     Object.values(incident.roles).forEach(add);
+    Object.values(incident.shadows).forEach(add);
     add(incident.postmortem?.author);
     add(incident.postmortem?.content.facilitatorRef ?? undefined);
     incident.actionItems.forEach(item => add(item.owner));
@@ -539,6 +559,11 @@ export function planDemoData(file: DemoFile, now: Date, what = 'demo data'): Dem
     const resolvedAt = incident.milestones.resolvedAt;
     const commander = incident.createdBy;
     const planned: PlannedIncident = { incident, actionItems: [] };
+    for (const [role, userRef] of Object.entries(demo.shadows)) {
+      const holder = demo.roles[role as IncidentRole];
+      if (!holder) problems.push(`${where} shadows.${role}: nobody holds that role to be shadowed`);
+      else if (holder === userRef) problems.push(`${where} shadows.${role}: ${userRef} cannot shadow a role they hold`);
+    }
 
     let writtenAt = resolvedAt ?? declaredAt;
     if (demo.postmortem) {

@@ -73,7 +73,7 @@ const demoConfig = {
 
 /** Row counts of every table a write could touch. */
 const counts = (knex: Knex) =>
-  rowCounts(knex, ['incidents', 'incident_entities', 'incident_roles', 'timeline_events', 'hypotheses']);
+  rowCounts(knex, ['incidents', 'incident_entities', 'incident_roles', 'incident_shadows', 'timeline_events', 'hypotheses']);
 
 describe('majorops incident command API', () => {
   const databases = createTestDatabases();
@@ -784,6 +784,103 @@ describe('majorops incident command API', () => {
       });
     });
 
+    describe('shadows', () => {
+      const shadowUrl = (id: string, role: string, userRef: string) =>
+        `${API}/incidents/${id}/roles/${role}/shadows/${encodeURIComponent(userRef)}`;
+
+      it('adds a shadow to a held role, shows it on the incident and the timeline, and ends it', async () => {
+        const { server, knex } = await start();
+        const incident = await declare(server);
+        const url = shadowUrl(incident.id, 'incident-commander', NOAH);
+
+        const added = await request(server).put(url).set('Authorization', as(GRACE)).send({ version: 1 });
+        expect(added.status).toBe(200);
+        expect(added.body.version).toBe(2);
+        expect(added.body.roles).toEqual([expect.objectContaining({ role: 'incident-commander', userRef: GRACE })]);
+        expect(added.body.shadows).toEqual([
+          { role: 'incident-commander', userRef: NOAH, assignedBy: GRACE, assignedAt: expect.any(String) },
+        ]);
+        expect((await get(server, incident.id)).shadows).toEqual(added.body.shadows);
+
+        // Adding the same shadow again changes nothing, not even the version.
+        const again = await request(server).put(url).set('Authorization', as(GRACE));
+        expect(again.status).toBe(200);
+        expect(again.body.version).toBe(2);
+        expect(await knex('incident_shadows').where({ incident_id: incident.id })).toHaveLength(1);
+
+        const ended = await request(server).delete(url).query({ version: 2 }).set('Authorization', as(LIAM));
+        expect(ended.status).toBe(200);
+        expect(ended.body.shadows).toEqual([]);
+        expect(ended.body.version).toBe(3);
+        const [row] = await knex('incident_shadows').where({ incident_id: incident.id });
+        expect([row.user_ref, row.assigned_by, row.released_by, row.released_at === null]).toEqual([NOAH, GRACE, LIAM, false]);
+
+        const events = [...(await timelineOf(server, incident.id))].filter(e => e.type.startsWith('shadow-'));
+        expect(events.map(e => [e.type, e.actorRef, e.body.text])).toEqual([
+          ['shadow-assigned', GRACE, `${NOAH} shadows ${GRACE} as Incident Commander`],
+          ['shadow-released', LIAM, `${NOAH} stopped shadowing the Incident Commander`],
+        ]);
+
+        const gone = await request(server).delete(url).set('Authorization', as(GRACE));
+        expect(gone.status).toBe(404);
+        expect(gone.body.error.message).toMatch(/user:default\/noah does not shadow the Incident Commander/);
+      });
+
+      it('ends the shadow of whoever takes the role they shadowed', async () => {
+        const { server, knex } = await start();
+        const incident = await declare(server);
+        await request(server).put(shadowUrl(incident.id, 'incident-commander', LIAM)).set('Authorization', as(GRACE)).expect(200);
+        const taken = await request(server)
+          .put(`${API}/incidents/${incident.id}/roles/incident-commander`)
+          .set('Authorization', as(GRACE))
+          .send({ userRef: LIAM });
+        expect(taken.status).toBe(200);
+        expect(taken.body.shadows).toEqual([]);
+        const [row] = await knex('incident_shadows').where({ incident_id: incident.id });
+        expect(row.released_at).not.toBeNull();
+      });
+
+      it('refuses shadows that make no sense with a 4xx that says why, and writes nothing', async () => {
+        const { server, knex } = await start();
+        const incident = await declare(server);
+        const before = await counts(knex);
+        const cases: Array<[string, string, object, number, RegExp]> = [
+          ['technical-lead', NOAH, {}, 409, /Nobody holds the Technical Lead role on this incident; assign it before adding a shadow/],
+          ['incident-commander', GRACE, {}, 400, /user:default\/grace holds the Incident Commander role; a holder cannot shadow their own role/],
+          ['incident-commander', 'user:default/ghost', {}, 400, /user:default\/ghost is not a user in the catalog/],
+          ['incident-commander', 'group:default/payments', {}, 400, /is not a user entity ref/],
+          ['chief-of-fun', NOAH, {}, 400, /role must be one of/],
+          ['incident-commander', NOAH, { userRef: MAYA }, 400, /unknown field userRef|Unrecognized key/],
+          ['incident-commander', NOAH, { version: 7 }, 409, /you sent version 7, it is now at version 1/],
+        ];
+        for (const [role, userRef, body, status, message] of cases) {
+          const res = await request(server).put(shadowUrl(incident.id, role, userRef)).set('Authorization', as(GRACE)).send(body);
+          expect({ role, userRef, body, status: res.status }).toEqual({ role, userRef, body, status });
+          expect(res.body.error.message).toMatch(message);
+        }
+        expect(await counts(knex)).toEqual(before);
+        expect(await get(server, incident.id)).toEqual(incident);
+
+        await transition(server, incident.id, { to: 'resolved' });
+        const resolved = await request(server).put(shadowUrl(incident.id, 'incident-commander', NOAH)).set('Authorization', as(GRACE));
+        expect(resolved.status).toBe(409);
+        expect(resolved.body.error.message).toMatch(/Shadows join an incident in progress; this one is resolved/);
+      });
+
+      it('lets one of two concurrent adds of the same shadow win', async () => {
+        const { server, knex } = await start();
+        const incident = await declare(server);
+        const url = shadowUrl(incident.id, 'incident-commander', MAYA);
+        const responses = await Promise.all([1, 2, 3].map(() => request(server).put(url).set('Authorization', as(GRACE))));
+        for (const res of responses) {
+          expect([200, 409]).toContain(res.status);
+          if (res.status === 409) expect(res.body.error.message).toMatch(/already shadows the Incident Commander/);
+        }
+        expect(await knex('incident_shadows').where({ incident_id: incident.id, released_at: null })).toHaveLength(1);
+        expect((await timelineOf(server, incident.id, { type: 'shadow-assigned' })).length).toBe(1);
+      });
+    });
+
     describe('timeline', () => {
       it('records notes, actions and decisions by the signed-in user, in the order things happened', async () => {
         const { server, knex } = await start();
@@ -1104,6 +1201,8 @@ describe('majorops incident command API', () => {
         ['post', '/incidents/ID/transitions', { to: 'investigating' }],
         ['put', '/incidents/ID/roles/scribe', { userRef: LIAM }],
         ['delete', '/incidents/ID/roles/incident-commander', {}],
+        ['put', `/incidents/ID/roles/incident-commander/shadows/${encodeURIComponent(NOAH)}`, {}],
+        ['delete', `/incidents/ID/roles/incident-commander/shadows/${encodeURIComponent(NOAH)}`, {}],
         ['post', '/incidents/ID/timeline', { type: 'note', text: 'x' }],
         ['post', '/incidents/ID/status-updates', { audience: 'engineering', conditions: 'c', actions: 'a' }],
         ['post', '/incidents/ID/hypotheses', { statement: 's' }],

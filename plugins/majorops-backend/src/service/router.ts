@@ -13,6 +13,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  addShadowSchema,
   assignRoleSchema,
   createRunbookSchema,
   declareIncidentSchema,
@@ -34,6 +35,7 @@ import {
   resolveHypothesisSchema,
   roleParamSchema,
   runbookReadPermission,
+  shadowUserParamSchema,
   SeverityMatrix,
   statusUpdateSchema,
   TIMELINE_EVENT_TYPES,
@@ -275,6 +277,24 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const role = parseInput(roleParamSchema, req.params.role, 'role');
     const { version } = parseInput(optionalVersionQuery, req.query, 'query');
     res.json(await incidentService.releaseRole(id, role, version, actorRef));
+  });
+
+  router.put('/incidents/:id/roles/:role/shadows/:userRef', async (req, res) => {
+    const { credentials, actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const role = parseInput(roleParamSchema, req.params.role, 'role');
+    const userRef = parseInput(shadowUserParamSchema, req.params.userRef, 'shadow');
+    const body = parseInput(addShadowSchema, req.body ?? {}, 'shadow');
+    res.json(await incidentService.addShadow(id, role, userRef, body.version, actorRef, credentials));
+  });
+
+  router.delete('/incidents/:id/roles/:role/shadows/:userRef', async (req, res) => {
+    const { actorRef } = await authorizeUser(req, incidentUpdatePermission);
+    const id = parseInput(idParamSchema, req.params.id, 'incident id');
+    const role = parseInput(roleParamSchema, req.params.role, 'role');
+    const userRef = parseInput(shadowUserParamSchema, req.params.userRef, 'shadow');
+    const { version } = parseInput(optionalVersionQuery, req.query, 'query');
+    res.json(await incidentService.releaseShadow(id, role, userRef, version, actorRef));
   });
 
   router.get('/incidents/:id/timeline', async (req, res) => {

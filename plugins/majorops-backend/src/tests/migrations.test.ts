@@ -35,6 +35,7 @@ const TABLES = [
   'incident_metric_scopes',
   'incident_metric_scope_members',
   'incident_metric_scope_rollups',
+  'incident_shadows',
 ];
 
 /** What the third migration (runbook revisions and drills) adds. */

@@ -36,6 +36,11 @@ export interface DerivationConfig {
    * reflexive. The seed does not name this case; this is the product's choice.
    */
   escalationUnpromptedValue: number;
+  /**
+   * A holder mentors a shadow of their role once the two have spent at least
+   * this many minutes together on one incident (see `mentoringCredits`).
+   */
+  mentoringMinMinutes: number;
   /** Weight of each kind of peacetime contribution (value is always 100). */
   knowledgeWeights: Record<KnowledgeContributionKind, number>;
   /** A peer feedback aggregate covers a block of incidents; its event counts this much. */
@@ -163,6 +168,7 @@ export const DEFAULT_REPUTATION_CONFIG: ReputationConfig = {
     escalationReflexiveValue: 60,
     reflexiveWithinMinutes: 5,
     escalationUnpromptedValue: 70,
+    mentoringMinMinutes: 15,
     knowledgeWeights: {
       'runbook-revision': 1,
       drill: 2,

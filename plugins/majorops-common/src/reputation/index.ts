@@ -10,3 +10,4 @@ export * from './levels';
 export * from './peerFeedback';
 export * from './badge';
 export * from './workload';
+export * from './mentoring';

@@ -122,6 +122,10 @@ export interface MajorOpsApi {
   transitionIncident(id: string, request: TransitionRequest): Promise<Incident>;
   assignRole(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident>;
   releaseRole(id: string, role: IncidentRole, version?: number): Promise<Incident>;
+  /** Adds a shadow (someone learning the role) to a held role. */
+  addShadow(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident>;
+  /** Ends a shadow. */
+  releaseShadow(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident>;
   listTimeline(id: string, options?: { limit?: number; cursor?: string }): Promise<Page<TimelineEvent>>;
   addTimelineEntry(id: string, entry: TimelineEntryRequest): Promise<TimelineEvent>;
   postStatusUpdate(id: string, update: StatusUpdateRequest): Promise<TimelineEvent>;

@@ -124,6 +124,20 @@ describe('MajorOpsClient', () => {
 
     it.each<[string, (c: MajorOpsClient) => Promise<unknown>, string, string, unknown]>([
       ['getPostmortem', c => c.getPostmortem('inc/1'), 'GET', `${BASE}/incidents/inc%2F1/postmortem`, undefined],
+      [
+        'addShadow with the version',
+        c => c.addShadow('inc-1', 'incident-commander', 'user:default/jane', 4),
+        'PUT',
+        `${BASE}/incidents/inc-1/roles/incident-commander/shadows/user%3Adefault%2Fjane`,
+        { version: 4 },
+      ],
+      [
+        'releaseShadow with the version',
+        c => c.releaseShadow('inc-1', 'scribe', 'user:default/jane', 5),
+        'DELETE',
+        `${BASE}/incidents/inc-1/roles/scribe/shadows/user%3Adefault%2Fjane?version=5`,
+        undefined,
+      ],
       ['savePostmortem creating (empty body)', c => c.savePostmortem('inc-1', {}), 'PUT', `${BASE}/incidents/inc-1/postmortem`, {}],
       [
         'savePostmortem replacing, with version and status',

@@ -140,6 +140,19 @@ export class MajorOpsClient implements MajorOpsApi {
     return this.send('DELETE', `/incidents/${encodeURIComponent(id)}/roles/${encodeURIComponent(role)}${query}`);
   }
 
+  addShadow(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident> {
+    return this.send('PUT', this.shadowPath(id, role, userRef), version === undefined ? {} : { version });
+  }
+
+  releaseShadow(id: string, role: IncidentRole, userRef: string, version?: number): Promise<Incident> {
+    const query = version === undefined ? '' : `?version=${version}`;
+    return this.send('DELETE', `${this.shadowPath(id, role, userRef)}${query}`);
+  }
+
+  private shadowPath(id: string, role: IncidentRole, userRef: string) {
+    return `/incidents/${encodeURIComponent(id)}/roles/${encodeURIComponent(role)}/shadows/${encodeURIComponent(userRef)}`;
+  }
+
   listTimeline(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<TimelineEvent>> {
     return this.get(`/incidents/${encodeURIComponent(id)}/timeline`, options);
   }

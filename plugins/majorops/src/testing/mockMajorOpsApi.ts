@@ -17,6 +17,8 @@ export function mockMajorOpsApi(
     'transitionIncident',
     'assignRole',
     'releaseRole',
+    'addShadow',
+    'releaseShadow',
     'listTimeline',
     'addTimelineEntry',
     'postStatusUpdate',

@@ -720,6 +720,41 @@ describe('IncidentPage', () => {
       await waitFor(() => expect(api.getIncident).toHaveBeenCalledTimes(2));
     });
 
+    it('shows who shadows a role, adds a shadow picked from the catalog and ends one, with the version', async () => {
+      const shadowed = () => ({
+        ...withRoles(),
+        shadows: [
+          { role: 'scribe' as const, userRef: 'user:default/jane', assignedBy: 'user:default/alice', assignedAt: '2026-03-01T10:06:00.000Z' },
+        ],
+      });
+      const api = fakeApi({ incident: shadowed(), addShadow: async () => shadowed(), releaseShadow: async () => withRoles() });
+      await renderPage(api);
+      await loaded();
+      const scribeRow = within(roles().getByText('Scribe').closest('tr')!);
+      expect(scribeRow.getByText(/shadow:/)).toBeInTheDocument();
+      expect(scribeRow.getByRole('link', { name: 'jane' })).toBeInTheDocument();
+      // A vacant role has nobody to learn from: no shadow offered.
+      const techRow = within(roles().getByText('Technical Lead').closest('tr')!);
+      expect(techRow.queryByRole('button', { name: /Add shadow/ })).not.toBeInTheDocument();
+
+      await user.click(roles().getByRole('button', { name: 'Add shadow to Incident Commander' }));
+      await user.click(roles().getByRole('textbox', { name: 'Shadow' }));
+      await user.click(await screen.findByText('Jane Doe (user:default/jane)', { selector: '[role=\"option\"]' }));
+      await user.click(roles().getByRole('button', { name: 'Save' }));
+      expect(api.addShadow).toHaveBeenCalledWith('inc-1', 'incident-commander', 'user:default/jane', 9);
+      expect(api.assignRole).not.toHaveBeenCalled();
+
+      await waitFor(() => expect(api.getIncident).toHaveBeenCalledTimes(2));
+      await user.click(roles().getByRole('button', { name: 'End shadow of Scribe by user:default/jane' }));
+      expect(api.releaseShadow).toHaveBeenCalledWith('inc-1', 'scribe', 'user:default/jane', 9);
+    });
+
+    it('offers no shadows once the incident is resolved', async () => {
+      await renderPage(fakeApi({ incident: { ...withRoles(), status: 'resolved' } }));
+      await loaded();
+      expect(roles().queryByRole('button', { name: /shadow/i })).not.toBeInTheDocument();
+    });
+
     it('shows a rejected release and keeps the page', async () => {
       const error = await conflictError();
       const api = fakeApi({ incident: withRoles(), releaseRole: () => Promise.reject(error) });

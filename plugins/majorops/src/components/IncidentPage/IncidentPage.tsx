@@ -273,6 +273,8 @@ export function IncidentPage() {
                   busy={busy}
                   onAssign={(role, userRef) => act(() => api.assignRole(incident.id, role, userRef, incident.version))}
                   onRelease={role => act(() => api.releaseRole(incident.id, role, incident.version))}
+                  onShadow={(role, userRef) => act(() => api.addShadow(incident.id, role, userRef, incident.version))}
+                  onEndShadow={(role, userRef) => act(() => api.releaseShadow(incident.id, role, userRef, incident.version))}
                 />
               </Grid>
               {open && (
