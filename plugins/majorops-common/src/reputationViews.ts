@@ -12,13 +12,15 @@ import type {
   WorkloadReport,
 } from './reputation';
 
-/** Runbook revisions, drills, post-mortems and completed action items a person contributed. */
+/** Runbook revisions, drills, post-mortems, completed action items and mentoring a person contributed. */
 export interface KnowledgeContributionCounts {
   runbookRevisions: number;
   drillsRecorded: number;
   postmortemsAuthored: number;
   postmortemsFacilitated: number;
   actionItemsCompleted: number;
+  /** Shadows mentored: one per incident and person who shadowed a role the person held (from the ledger). */
+  shadowsMentored: number;
 }
 
 /** A training or certification record as stored: who recorded it and when. */

@@ -51,7 +51,7 @@ export interface ReputationServiceOptions {
   store: ReputationStore;
   incidents: Pick<IncidentStore, 'getParticipation'>;
   /** Counts of peacetime work for the view (`PostmortemService.knowledgeContributions`). */
-  knowledgeContributions(userRef: string): Promise<ReputationView['contributions']>;
+  knowledgeContributions(userRef: string): Promise<Omit<ReputationView['contributions'], 'shadowsMentored'>>;
   config: ReputationConfig;
   severityMatrix?: SeverityMatrix;
   /** Peer feedback aggregates; without a reader nobody has feedback yet. */
@@ -78,6 +78,8 @@ interface Assessment {
   workload: WorkloadReport;
   training: TrainingRecordView[];
   peerFeedback: PeerFeedbackAggregate[];
+  /** Mentoring events in the ledger. */
+  shadowsMentored: number;
 }
 
 /**
@@ -377,6 +379,7 @@ export class ReputationService implements ReputationSummaryReader {
       workload: this.workloadOf(userRef, roles, now, WORKLOAD_WEEKS),
       training,
       peerFeedback: feedback,
+      shadowsMentored: events.filter(e => e.source === 'mentoring').length,
     };
   }
 
@@ -396,7 +399,7 @@ export class ReputationService implements ReputationSummaryReader {
       badge: assessment.badge,
       workload: assessment.workload,
       participation,
-      contributions,
+      contributions: { ...contributions, shadowsMentored: assessment.shadowsMentored },
       training: assessment.training,
       peerFeedback: options.includeComments
         ? assessment.peerFeedback

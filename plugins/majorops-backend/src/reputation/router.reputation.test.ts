@@ -271,6 +271,8 @@ describe('majorops reputation API', () => {
         new RegExp(`^Mentored user:default/cy by holding a role alongside them on ${id} \\(Checkout errors\\), where they shadowed the Incident Commander for (49|50|51)(\\.\\d)? min\\.$`),
       );
       expect((await ledger()).filter(e => e.userRef === CY)).toEqual([]);
+      const view = await get(`/responders/${encodeURIComponent(ADA)}/reputation`, ADA);
+      expect(view.body.contributions.shadowsMentored).toBe(1);
 
       const updated = await ledger();
       await knex('reputation_watermarks').delete();

@@ -549,6 +549,7 @@ describe('majorops post-mortems API', () => {
         postmortemsAuthored: 0,
         postmortemsFacilitated: 1,
         actionItemsCompleted: 1,
+        shadowsMentored: 0,
       });
       expect((await get(`/responders/${encodeURIComponent(ADA)}/reputation`, ADA)).body.contributions).toMatchObject({
         postmortemsAuthored: 1,

@@ -23,6 +23,7 @@ export function ContributionsCard(props: { view: ReputationView }) {
           'Post-mortems authored': contributions.postmortemsAuthored,
           'Post-mortems facilitated': contributions.postmortemsFacilitated,
           'Action items completed': contributions.actionItemsCompleted,
+          'Shadows mentored': contributions.shadowsMentored,
           'Incidents taken part in': participation.incidents,
           ...roles,
           'Most recent incident': participation.lastIncidentAt ? timeAgo(participation.lastIncidentAt) : '—',

@@ -137,6 +137,7 @@ export function reputationView(overrides: Partial<ReputationView> = {}): Reputat
       postmortemsAuthored: 1,
       postmortemsFacilitated: 0,
       actionItemsCompleted: 4,
+      shadowsMentored: 2,
     },
     training: [
       {
