@@ -8,9 +8,9 @@ const TITLE = `Checkout API errors for one card network (suggestions e2e ${Date.
 test('the declare dialog suggests a commander with reasons naming the owning team; picking one makes them commander', async ({ page }) => {
   await signInAsGuest(page);
 
-  // The demo history has no training records, so nobody has a level yet. The guest leads SRE
-  // and may record training: basic training lifts Liam Chen (payments) to a level that may
-  // command a SEV3.
+  // Liam Chen (payments) has no training record in the demo history, so no level yet. The guest
+  // leads SRE and Payments and so may read his reputation and record his training: basic
+  // training lifts him to a level that may command a SEV3.
   await openEntityPage(page, '/catalog/default/user/liam-chen/reputation', p =>
     expect(p.getByTestId('reputation-level')).toBeVisible({ timeout: 5_000 }),
   );

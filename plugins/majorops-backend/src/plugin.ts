@@ -3,7 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { majoropsPermissions } from '@majorops/plugin-majorops-common';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  majoropsPermissions,
+  POSTMORTEM_RESOURCE_TYPE,
+  RESPONDER_RESOURCE_TYPE,
+  TEAM_RESOURCE_TYPE,
+} from '@majorops/plugin-majorops-common';
 import {
   IncidentSource,
   majorOpsIncidentSourcesExtensionPoint,
@@ -20,7 +26,15 @@ import { readPostmortemConfig, readRunbookStaleAfterDays } from './service/runbo
 import { DatabasePostmortemStore } from './database/DatabasePostmortemStore';
 import { PostmortemService } from './service/PostmortemService';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
-import { postmortemPermissionResourceRef, postmortemPermissionRules } from '@majorops/plugin-majorops-node';
+import {
+  postmortemPermissionResourceRef,
+  postmortemPermissionRules,
+  responderPermissionResourceRef,
+  responderPermissionRules,
+  teamPermissionResourceRef,
+  teamPermissionRules,
+} from '@majorops/plugin-majorops-node';
+import { responderPermissionResources, teamPermissionResources } from './reputation/permissionResources';
 import { readSeverityMatrix } from './service/severityMatrixConfig';
 import { DatabaseReputationStore } from './reputation/DatabaseReputationStore';
 import { readReputationConfig, readReputationUpdateMinutes } from './reputation/reputationConfig';
@@ -81,8 +95,21 @@ export const majoropsPlugin = createBackendPlugin({
         scheduler,
         catalog,
       }) {
-        // The post-mortem read permission is registered with its resource type below.
-        permissionsRegistry.addPermissions(majoropsPermissions.filter(p => p.name !== 'majorops.postmortem.read'));
+        // Resource permissions are registered with their resource types below.
+        permissionsRegistry.addPermissions(majoropsPermissions.filter(p => !isResourcePermission(p)));
+        const permissionsOf = (resourceType: string) => majoropsPermissions.filter(p => isResourcePermission(p, resourceType));
+        permissionsRegistry.addResourceType({
+          resourceRef: responderPermissionResourceRef,
+          permissions: permissionsOf(RESPONDER_RESOURCE_TYPE),
+          rules: Object.values(responderPermissionRules),
+          getResources: responderPermissionResources({ catalog, auth }),
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: teamPermissionResourceRef,
+          permissions: permissionsOf(TEAM_RESOURCE_TYPE),
+          rules: Object.values(teamPermissionRules),
+          getResources: teamPermissionResources,
+        });
         const severityMatrix = readSeverityMatrix(config);
         const runbookStaleAfterDays = readRunbookStaleAfterDays(config);
         const reputationConfig = readReputationConfig(config);
@@ -113,7 +140,7 @@ export const majoropsPlugin = createBackendPlugin({
         });
         permissionsRegistry.addResourceType({
           resourceRef: postmortemPermissionResourceRef,
-          permissions: majoropsPermissions.filter(p => p.name === 'majorops.postmortem.read'),
+          permissions: permissionsOf(POSTMORTEM_RESOURCE_TYPE),
           rules: Object.values(postmortemPermissionRules),
           getResources: refs => postmortems.getPermissionResources(refs),
         });

@@ -10,8 +10,10 @@ import {
   rankingReadPermission,
   reputationReadPermission,
   responderManagePermission,
+  RESPONDER_RESOURCE_TYPE,
   runbookReadPermission,
   runbookWritePermission,
+  TEAM_RESOURCE_TYPE,
 } from './permissions';
 
 describe('majoropsPermissions', () => {
@@ -19,13 +21,20 @@ describe('majoropsPermissions', () => {
     expect(name).toMatch(/^majorops\.[a-z]+\.[a-z]+$/);
   });
 
-  it('makes only post-mortem reads a resource permission, so policies can restrict them per post-mortem', () => {
-    const resource = majoropsPermissions.filter(p => isResourcePermission(p));
-    expect(resource).toEqual([postmortemReadPermission]);
-    expect(isResourcePermission(postmortemReadPermission, POSTMORTEM_RESOURCE_TYPE)).toBe(true);
-    for (const p of majoropsPermissions.filter(q => q !== postmortemReadPermission)) {
-      expect(p.type).toBe('basic');
-    }
+  it.each([
+    ['majorops.postmortem.read', postmortemReadPermission, POSTMORTEM_RESOURCE_TYPE],
+    ['majorops.reputation.read', reputationReadPermission, RESPONDER_RESOURCE_TYPE],
+    ['majorops.responder.manage', responderManagePermission, RESPONDER_RESOURCE_TYPE],
+    ['majorops.ranking.read', rankingReadPermission, TEAM_RESOURCE_TYPE],
+  ] as const)('makes %s a resource permission of %s, so policies can restrict it per resource', (_name, permission, resourceType) => {
+    expect(isResourcePermission(permission, resourceType)).toBe(true);
+  });
+
+  it('keeps every other permission basic', () => {
+    const resource = new Set<unknown>([postmortemReadPermission, reputationReadPermission, responderManagePermission, rankingReadPermission]);
+    const basic = majoropsPermissions.filter(p => !resource.has(p));
+    expect(basic).toHaveLength(majoropsPermissions.length - 4);
+    for (const p of basic) expect(p.type).toBe('basic');
   });
 
   it('has unique names', () => {

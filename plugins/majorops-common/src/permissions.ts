@@ -51,22 +51,50 @@ export const postmortemWritePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** Read anyone's full reputation (everyone may read their own). */
+/**
+ * The resource type of responders, for conditional decisions on whose
+ * reputation and records someone may see or change. The resource ref is the
+ * responder's user entity ref, e.g. `user:default/jane.doe`.
+ */
+export const RESPONDER_RESOURCE_TYPE = 'majorops-responder';
+
+/**
+ * The resource type of teams, for conditional decisions on whose ranking
+ * someone may read. The resource ref is the team's group entity ref, e.g.
+ * `group:default/sre`.
+ */
+export const TEAM_RESOURCE_TYPE = 'majorops-team';
+
+/**
+ * Read another person's full reputation, ledger and the reputation numbers
+ * in suggestions (everyone reads their own without it). A resource
+ * permission on the responder: a policy may allow it only for, say, the
+ * members of the groups the reader leads.
+ */
 export const reputationReadPermission = createPermission({
   name: 'majorops.reputation.read',
   attributes: { action: 'read' },
+  resourceType: RESPONDER_RESOURCE_TYPE,
 });
 
-/** Read a team's responder ranking (scores with workload) on a group page. */
+/**
+ * Read a team's responder ranking (scores with workload) on a group page. A
+ * resource permission on the team.
+ */
 export const rankingReadPermission = createPermission({
   name: 'majorops.ranking.read',
   attributes: { action: 'read' },
+  resourceType: TEAM_RESOURCE_TYPE,
 });
 
-/** Record training and certifications, and suspend or reinstate a responder. */
+/**
+ * Record training and certifications, and suspend or reinstate a responder.
+ * A resource permission on the responder.
+ */
 export const responderManagePermission = createPermission({
   name: 'majorops.responder.manage',
   attributes: { action: 'update' },
+  resourceType: RESPONDER_RESOURCE_TYPE,
 });
 
 /** Every permission the MajorOps backend registers. */

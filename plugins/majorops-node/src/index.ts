@@ -17,3 +17,17 @@ export {
   postmortemPermissionRules,
 } from './postmortemPermissions';
 export type { PostmortemPermissionQuery, PostmortemPermissionResource } from './postmortemPermissions';
+export {
+  createResponderConditionalDecision,
+  responderConditions,
+  responderPermissionResourceRef,
+  responderPermissionRules,
+} from './responderPermissions';
+export type { ResponderPermissionQuery, ResponderPermissionResource } from './responderPermissions';
+export {
+  createTeamConditionalDecision,
+  teamConditions,
+  teamPermissionResourceRef,
+  teamPermissionRules,
+} from './teamPermissions';
+export type { TeamPermissionQuery, TeamPermissionResource } from './teamPermissions';

@@ -2,7 +2,7 @@ import { BackstageCredentials, HttpAuthService, PermissionsService, UserInfoServ
 import { Entity, RELATION_HAS_MEMBER, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   entityRefOfKind,
   pageQuerySchema,
@@ -21,10 +21,6 @@ export interface ReputationRouteOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   service: ReputationService;
-  authorizeUser(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<{ credentials: BackstageCredentials; actorRef: string }>;
 }
 
 const userRefSchema = entityRefOfKind('user');
@@ -33,19 +29,22 @@ const ledgerQuerySchema = pageQuerySchema.strict();
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
- * Reputation, ledger, team ranking, training records and suspensions.
+ * Reputation, ledger, team ranking, training records and suspensions. The
+ * permissions are resource permissions: a policy may allow them for some
+ * responders or teams only (for example the members of the groups someone
+ * leads), so every check names the responder or team it is about.
  *
  * - Everyone reads their own reputation and ledger; another person's needs
- *   `majorops.reputation.read`.
- * - A team's ranking needs `majorops.ranking.read`.
- * - Training records and suspensions need `majorops.responder.manage`; the
- *   signed-in user is the recorder.
+ *   `majorops.reputation.read` for that person.
+ * - A team's ranking needs `majorops.ranking.read` for that team.
+ * - Training records and suspensions need `majorops.responder.manage` for
+ *   that person; the signed-in user is the recorder.
  */
 export function addReputationRoutes(router: express.Router, options: ReputationRouteOptions) {
-  const { httpAuth, userInfo, permissions, catalog, service, authorizeUser } = options;
+  const { httpAuth, userInfo, permissions, catalog, service } = options;
 
-  async function allowed(credentials: BackstageCredentials, permission: BasicPermission) {
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+  async function allowed(credentials: BackstageCredentials, permission: ResourcePermission, resourceRef: string) {
+    const [decision] = await permissions.authorize([{ permission, resourceRef }], { credentials });
     return decision.result === AuthorizeResult.ALLOW;
   }
 
@@ -54,11 +53,30 @@ export function addReputationRoutes(router: express.Router, options: ReputationR
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
     const me = lower((await userInfo.getUserInfo(credentials)).userEntityRef);
-    if (me !== userRef && !(await allowed(credentials, reputationReadPermission))) {
-      throw new NotAllowedError("You may read your own reputation; reading another person's needs majorops.reputation.read");
+    if (me !== userRef && !(await allowed(credentials, reputationReadPermission, userRef))) {
+      throw new NotAllowedError(
+        `You may read your own reputation; reading ${userRef}'s needs majorops.reputation.read for that responder`,
+      );
     }
     await requireUser(userRef, credentials);
     return { userRef, self: me === userRef };
+  }
+
+  /**
+   * The signed-in user, allowed to manage the responder of the path, who
+   * records the change; and that responder, found in the catalog.
+   */
+  async function managerOf(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
+    if (!(await allowed(credentials, responderManagePermission, userRef))) {
+      throw new NotAllowedError(
+        `Recording training and suspending or reinstating ${userRef} needs majorops.responder.manage for that responder`,
+      );
+    }
+    const actorRef = lower((await userInfo.getUserInfo(credentials)).userEntityRef);
+    await requireUser(userRef, credentials);
+    return { userRef, actorRef };
   }
 
   async function requireUser(userRef: string, credentials: BackstageCredentials) {
@@ -110,8 +128,8 @@ export function addReputationRoutes(router: express.Router, options: ReputationR
   router.get('/groups/:groupRef/ranking', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const groupRef = parseInput(groupRefSchema, req.params.groupRef, 'group ref');
-    if (!(await allowed(credentials, rankingReadPermission))) {
-      throw new NotAllowedError('Reading a team ranking needs majorops.ranking.read');
+    if (!(await allowed(credentials, rankingReadPermission, groupRef))) {
+      throw new NotAllowedError(`Reading the ranking of ${groupRef} needs majorops.ranking.read for that team`);
     }
     const group = await catalog.getEntityByRef(groupRef, { credentials });
     if (!group || lower(group.kind) !== 'group') throw new NotFoundError(`No group ${groupRef} in the catalog`);
@@ -119,26 +137,20 @@ export function addReputationRoutes(router: express.Router, options: ReputationR
   });
 
   router.post('/responders/:userRef/training', async (req, res) => {
-    const { credentials, actorRef } = await authorizeUser(req, responderManagePermission);
-    const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
+    const { userRef, actorRef } = await managerOf(req);
     const body = parseInput(recordTrainingSchema, req.body, 'training record');
-    await requireUser(userRef, credentials);
     res.status(201).json(await service.recordTraining(userRef, body, actorRef));
   });
 
   router.put('/responders/:userRef/suspension', async (req, res) => {
-    const { credentials, actorRef } = await authorizeUser(req, responderManagePermission);
-    const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
+    const { userRef, actorRef } = await managerOf(req);
     const body = parseInput(suspendResponderSchema, req.body, 'suspension');
-    await requireUser(userRef, credentials);
     res.json(await service.suspend(userRef, body, actorRef));
   });
 
   router.delete('/responders/:userRef/suspension', async (req, res) => {
-    const { credentials, actorRef } = await authorizeUser(req, responderManagePermission);
-    const userRef = parseInput(userRefSchema, req.params.userRef, 'user ref');
+    const { userRef, actorRef } = await managerOf(req);
     const body = parseInput(liftSuspensionSchema, req.body, 'suspension lift');
-    await requireUser(userRef, credentials);
     res.json(await service.liftSuspension(userRef, body.note, actorRef));
   });
 }

@@ -465,7 +465,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ items: await runbooks.listDrills(id, 100) });
   });
 
-  addReputationRoutes(router, { httpAuth, userInfo, permissions, catalog, service: options.reputationService, authorizeUser });
+  addReputationRoutes(router, { httpAuth, userInfo, permissions, catalog, service: options.reputationService });
 
   addPostmortemRoutes(router, {
     permissions,

@@ -8,7 +8,7 @@ import {
 /** Parts of a candidate's score that are another person's restricted data. */
 export const RESTRICTED_COMPONENTS: readonly AssignmentComponent[] = ['reputation', 'peerPreference'];
 
-export const RESTRICTED_REASON = 'Restricted: reading reputation and peer preference needs majorops.reputation.read';
+export const RESTRICTED_REASON = "Restricted: reading this person's reputation and peer preference needs majorops.reputation.read for them";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -34,12 +34,28 @@ export function redactCandidate(candidate: AssignmentCandidate): AssignmentCandi
   };
 }
 
-/** Suggestions as a reader without `majorops.reputation.read` sees them. */
-export function redactSuggestions(suggestions: AssignmentSuggestions): AssignmentSuggestions {
+/** The candidates of suggestions whose numbers are shown: the commanders and the operations chief. */
+export function suggestedCandidates(suggestions: AssignmentSuggestions): AssignmentCandidate[] {
+  return [...suggestions.incidentCommander, ...(suggestions.operationsChief ? [suggestions.operationsChief] : [])];
+}
+
+/**
+ * Suggestions as a reader sees them: the candidates for whom `mayRead` is
+ * false are redacted (see {@link redactCandidate}), the others kept whole. By
+ * default every candidate is redacted. The explanation says so when any is.
+ */
+export function redactSuggestions(
+  suggestions: AssignmentSuggestions,
+  mayRead: (userRef: string) => boolean = () => false,
+): AssignmentSuggestions {
+  const present = (candidate: AssignmentCandidate) => (mayRead(candidate.userRef) ? candidate : redactCandidate(candidate));
+  const redacted = suggestedCandidates(suggestions).filter(c => !mayRead(c.userRef)).length;
   return {
     ...suggestions,
-    incidentCommander: suggestions.incidentCommander.map(redactCandidate),
-    ...(suggestions.operationsChief ? { operationsChief: redactCandidate(suggestions.operationsChief) } : {}),
-    explanation: `${suggestions.explanation} Reputation scores and peer preference are hidden: reading them needs majorops.reputation.read.`,
+    incidentCommander: suggestions.incidentCommander.map(present),
+    ...(suggestions.operationsChief ? { operationsChief: present(suggestions.operationsChief) } : {}),
+    explanation: redacted
+      ? `${suggestions.explanation} Reputation scores and peer preference are hidden for ${redacted === 1 ? 'one candidate' : `${redacted} candidates`}: reading them needs majorops.reputation.read for that person.`
+      : suggestions.explanation,
   };
 }

@@ -1,9 +1,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../tests/testDatabases';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { AssignmentCandidate, AssignmentSuggestions } from '@majorops/plugin-majorops-common';
+import { AuthorizeResult, isPermission } from '@backstage/plugin-permission-common';
+import { reputationReadPermission, type AssignmentCandidate, type AssignmentSuggestions } from '@majorops/plugin-majorops-common';
+import { createResponderConditionalDecision, responderConditions } from '@majorops/plugin-majorops-node';
+import { conditionalPermissions } from '../tests/conditionalPermissions';
 import { Server } from 'http';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -22,6 +23,8 @@ const EVE = 'user:default/eve';
 const FAY = 'user:default/fay';
 const GUS = 'user:default/gus';
 const HAL = 'user:default/hal';
+/** Of another team, and lead of SRE. */
+const IVY = 'user:default/ivy';
 const OTHER = 'group:default/other';
 const KIOSK = 'component:default/kiosk';
 const SRE = 'group:default/sre';
@@ -30,22 +33,18 @@ const CHECKOUT = 'component:default/checkout-api';
 const PAYMENTS = 'component:default/payments';
 const SHOP = 'system:default/shop';
 
-/** Ada reads everyone's reputation and manages responders; the others read only their own. */
+/**
+ * Ada reads everyone's reputation and manages responders; Ivy, of another
+ * team, leads SRE and so reads its members' reputation; the others read only
+ * their own. Conditions are settled by the plugin's own rules.
+ */
 const GUARDED = new Set(['majorops.reputation.read', 'majorops.ranking.read', 'majorops.responder.manage']);
-const permissions = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => {
-    const decide = (requests: any[], options: any) => {
-      const principal = options.credentials.principal;
-      const user = principal?.type === 'user' ? principal.userEntityRef : undefined;
-      return requests.map(r => ({ result: !GUARDED.has(r.permission.name) || user === ADA ? AuthorizeResult.ALLOW : AuthorizeResult.DENY }));
-    };
-    return {
-      authorize: async (requests: any[], options: any) => decide(requests, options),
-      authorizeConditional: async (requests: any[], options: any) => decide(requests, options),
-    };
-  },
+const permissions = conditionalPermissions((permission, userRef) => {
+  if (!GUARDED.has(permission.name) || userRef === ADA) return { result: AuthorizeResult.ALLOW };
+  if (userRef === IVY && isPermission(permission, reputationReadPermission)) {
+    return createResponderConditionalDecision(permission, { anyOf: [responderConditions.isGroupMember({ groupRefs: [SRE] })] });
+  }
+  return { result: AuthorizeResult.DENY };
 });
 
 /** Level 1 after one incident; every role at every severity needs level 1; nothing above is reachable. */
@@ -83,6 +82,7 @@ const entities: Entity[] = [
   user('fay', OTHER),
   user('gus', OTHER),
   user('hal', OTHER),
+  user('ivy', OTHER),
   entity('Group', 'sre'),
   entity('Group', 'platform'),
   entity('Group', 'other'),
@@ -126,7 +126,7 @@ describe('majorops suggestions API', () => {
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      server = await startMajorOpsBackend({ knex, entities, config, features: [permissions] });
+      server = await startMajorOpsBackend({ knex, entities, config, features: [permissions.factory] });
       // Bo commanded a database incident on checkout-api; Cy one on payments, in the same system.
       await resolve((await declare(BO, { severity: 'SEV2', entityRefs: [CHECKOUT], incidentType: 'database' })).id, BO);
       await resolve((await declare(CY, { severity: 'SEV2', entityRefs: [PAYMENTS] })).id, CY);
@@ -218,25 +218,92 @@ describe('majorops suggestions API', () => {
       expect(eve?.reasons.join(' ')).toContain(`Already commanding ${eveIncident}`);
     });
 
-    it('hides reputation scores and peer preference from a reader without majorops.reputation.read, keeping rank and reasons', async () => {
+    const candidatesOf = (suggestions: AssignmentSuggestions) => [
+      ...suggestions.incidentCommander,
+      ...(suggestions.operationsChief ? [suggestions.operationsChief] : []),
+    ];
+    const isRedacted = (candidate: AssignmentCandidate) =>
+      candidate.breakdown.reputation.reasons.includes(RESTRICTED_REASON) &&
+      candidate.breakdown.peerPreference.reasons.includes(RESTRICTED_REASON);
+
+    function expectRedacted(candidate: AssignmentCandidate) {
+      for (const component of ['reputation', 'peerPreference'] as const) {
+        expect(candidate.breakdown[component]).toMatchObject({ value: 0, points: 0, reasons: [RESTRICTED_REASON] });
+      }
+      const text = candidate.reasons.join('\n');
+      expect(text).not.toMatch(/Reputation score \d/);
+      expect(text).not.toMatch(/Peers would want/);
+      expect(text).not.toMatch(/No peer aggregate/);
+      expect(text).toContain(RESTRICTED_REASON);
+    }
+
+    it('hides other candidates\' reputation and peer preference from a reader without majorops.reputation.read, keeping rank, reasons and their own numbers', async () => {
       const full = await suggestionsFor(ADA);
-      const redacted = await suggestionsFor(BO);
-      expect(refs(redacted.incidentCommander)).toEqual(refs(full.incidentCommander));
-      expect(redacted.incidentCommander.map(c => c.rank)).toEqual(full.incidentCommander.map(c => c.rank));
-      expect(full.incidentCommander[0].reasons.join('\n')).toMatch(/Reputation score \d+ of 1000/);
-      for (const candidate of [...redacted.incidentCommander, ...(redacted.operationsChief ? [redacted.operationsChief] : [])]) {
-        for (const component of ['reputation', 'peerPreference'] as const) {
-          expect(candidate.breakdown[component]).toMatchObject({ value: 0, points: 0, reasons: [RESTRICTED_REASON] });
-        }
-        const text = candidate.reasons.join('\n');
-        expect(text).not.toMatch(/Reputation score \d/);
-        expect(text).not.toMatch(/Peers would want/);
-        expect(text).not.toMatch(/No peer aggregate/);
+      expect(candidatesOf(full).some(isRedacted)).toBe(false);
+      const seenByBo = await suggestionsFor(BO);
+      expect(refs(seenByBo.incidentCommander)).toEqual(refs(full.incidentCommander));
+      expect(seenByBo.incidentCommander.map(c => c.rank)).toEqual(full.incidentCommander.map(c => c.rank));
+      // Bo, the top candidate, sees his own numbers as they are.
+      expect(seenByBo.incidentCommander[0].userRef).toBe(BO);
+      expect(seenByBo.incidentCommander[0]).toEqual(full.incidentCommander[0]);
+      expect(seenByBo.incidentCommander[0].reasons.join('\n')).toMatch(/Reputation score \d+ of 1000/);
+      const others = candidatesOf(seenByBo).filter(c => c.userRef !== BO);
+      expect(others.length).toBeGreaterThan(0);
+      others.forEach(expectRedacted);
+      expect(seenByBo.explanation).toMatch(/hidden for (one candidate|\d+ candidates): reading them needs majorops.reputation.read for that person/);
+
+      // Cy, not the top candidate, the same way round.
+      const seenByCy = await suggestionsFor(CY);
+      for (const candidate of candidatesOf(seenByCy)) {
+        if (candidate.userRef === CY) expect(isRedacted(candidate)).toBe(false);
+        else expectRedacted(candidate);
       }
       // The non-sensitive reasons stay.
-      expect(redacted.incidentCommander[0].reasons).toContain(`Member of ${SRE}, which owns ${CHECKOUT}`);
-      const body = JSON.stringify(redacted);
-      expect(body).not.toMatch(/Reputation score \d/);
+      const boAsCySees = candidatesOf(seenByCy).find(c => c.userRef === BO)!;
+      expect(boAsCySees.reasons).toContain(`Member of ${SRE}, which owns ${CHECKOUT}`);
+      expect(boAsCySees.score).toBeLessThan(full.incidentCommander[0].score);
+    });
+
+    it("shows a lead the numbers of their team's members only, asking for the returned candidates in one batch", async () => {
+      const full = await suggestionsFor(ADA);
+      permissions.batches.length = 0;
+      const seen = await suggestionsFor(IVY);
+      const candidates = candidatesOf(seen);
+      expect(candidates.map(c => c.userRef)).toEqual(candidatesOf(full).map(c => c.userRef));
+      expect(candidates.map(c => c.userRef)).toEqual(expect.arrayContaining([BO, CY]));
+      candidates.forEach((candidate, i) => {
+        const memberOf = entities.find(e => `user:default/${e.metadata.name}` === candidate.userRef)?.spec?.memberOf as string[];
+        if (memberOf.includes(SRE)) expect(candidate).toEqual(candidatesOf(full)[i]);
+        else expectRedacted(candidate);
+      });
+      // One authorize call for reputation, about exactly the people returned (not the excluded, not the experts).
+      const reputationBatches = permissions.batches.filter(b => b.requests.some(r => r.permission === 'majorops.reputation.read'));
+      expect(reputationBatches).toHaveLength(1);
+      expect(reputationBatches[0].requests.map(r => r.resourceRef).sort()).toEqual([...new Set(candidates.map(c => c.userRef))].sort());
+      expect(reputationBatches[0].requests.every(r => r.permission === 'majorops.reputation.read')).toBe(true);
+      expect(reputationBatches[0].applyConditionsCalls).toBe(1);
+      expect(JSON.stringify(seen.excluded)).not.toContain(RESTRICTED_REASON);
+    });
+
+    it('asks nothing about reputation when the only candidate returned is the reader', async () => {
+      // Of Platform's members Cy alone is ready (Eve is commanding): asked by Cy, the list is Cy only.
+      permissions.batches.length = 0;
+      const res = await request(server).get(`${API}/groups/${encodeURIComponent(PLATFORM)}/ready-commanders`).set('Authorization', as(CY));
+      expect(res.status).toBe(200);
+      expect(refs(res.body.items)).toEqual([CY]);
+      expect(isRedacted(res.body.items[0])).toBe(false);
+      expect(permissions.batches.filter(b => b.requests.some(r => r.permission === 'majorops.reputation.read'))).toEqual([]);
+    });
+
+    it('redacts ready commanders per candidate too', async () => {
+      const res = await request(server).get(`${API}/groups/${encodeURIComponent(SRE)}/ready-commanders`).set('Authorization', as(IVY));
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      for (const item of res.body.items as AssignmentCandidate[]) expect(isRedacted(item)).toBe(false);
+      const outside = await request(server).get(`${API}/groups/${encodeURIComponent(PLATFORM)}/ready-commanders`).set('Authorization', as(IVY));
+      expect(outside.status).toBe(200);
+      expect(outside.body.items.length).toBeGreaterThan(0);
+      (outside.body.items as AssignmentCandidate[]).forEach(expectRedacted);
     });
 
     it('suggests for an incident not declared yet', async () => {

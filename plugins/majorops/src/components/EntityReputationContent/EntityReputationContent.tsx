@@ -39,8 +39,8 @@ export function EntityReputationContent() {
     return (
       <NotAllowedPanel error={error} title="This reputation is not yours to see">
         Everyone can see their own reputation. Seeing {name}'s needs the majorops.reputation.read
-        permission, which incident-management leads usually hold. Reputation is a calibration aid
-        for the people concerned, not something to browse.
+        permission for them, which the leads of their groups usually hold. Reputation is a
+        calibration aid for the people concerned, not something to browse.
       </NotAllowedPanel>
     );
   }

@@ -52,8 +52,9 @@ export function ResponderActions(props: { userRef: string; suspended: boolean; o
   if (forbidden) {
     return (
       <Alert severity="info" data-testid="responder-actions-forbidden">
-        Recording training and suspending responders is for people with the majorops.responder.manage
-        permission. Ask your incident-management lead if something here needs changing.
+        Recording this person's training and suspending them is for people with the
+        majorops.responder.manage permission for them, usually the leads of their groups. Ask one of
+        them if something here needs changing.
       </Alert>
     );
   }

@@ -88,8 +88,9 @@ export function ResponderRankingCard(props: { groupRef: string }) {
       {loading && <Progress />}
       {error && (
         <NotAllowedPanel error={error} title="This team's ranking is not yours to see">
-          The responder ranking needs the majorops.ranking.read permission, usually held by the
-          team's lead and incident-management leads. Your own reputation is always on your profile.
+          The responder ranking needs the majorops.ranking.read permission for this team, usually
+          held by the leads of the team or of a group above it. Your own reputation is always on
+          your profile.
         </NotAllowedPanel>
       )}
       {value && value.items.length === 0 && (
