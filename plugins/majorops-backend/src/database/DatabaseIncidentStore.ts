@@ -203,22 +203,14 @@ export class DatabaseIncidentStore implements IncidentStore {
         // The rows just written carry every column the rollups read.
         await applyRollupChanges(tx, [], entityRows.map(rollupSourceOf));
       }
-      if (input.roles.length) {
-        await tx('incident_roles').insert(
-          input.roles.map(r => ({
-            incident_id: id,
-            role: r.role,
-            user_ref: r.userRef,
-            assigned_by: r.assignedBy,
-            assigned_at: new Date(r.assignedAt),
-            released_by: r.releasedBy ?? null,
-            released_at: toDate(r.releasedAt),
-          })),
-        );
-      }
-      if (input.shadows?.length) {
-        await tx('incident_shadows').insert(
-          input.shadows.map(r => ({
+      // Held roles and shadows are rows of the same shape in their own tables.
+      for (const [table, spans] of [
+        ['incident_roles', input.roles],
+        ['incident_shadows', input.shadows ?? []],
+      ] as const) {
+        if (spans.length === 0) continue;
+        await tx(table).insert(
+          spans.map(r => ({
             incident_id: id,
             role: r.role,
             user_ref: r.userRef,

@@ -31,6 +31,16 @@ export interface NewTimelineEvent {
   body: { text: string } & Record<string, unknown>;
 }
 
+/** A role held, or shadowed, on an incident written with it; ended at `releasedAt` when given. */
+export interface NewRoleSpan {
+  role: IncidentRole;
+  userRef: string;
+  assignedBy: string;
+  assignedAt: string;
+  releasedAt?: string;
+  releasedBy?: string;
+}
+
 /** What is written when an incident is created; the store assigns id and version. */
 export interface NewIncident {
   title: string;
@@ -48,23 +58,9 @@ export interface NewIncident {
   externalId?: string;
   externalUrl?: string;
   entities: AffectedEntity[];
-  roles: Array<{
-    role: IncidentRole;
-    userRef: string;
-    assignedBy: string;
-    assignedAt: string;
-    releasedAt?: string;
-    releasedBy?: string;
-  }>;
+  roles: NewRoleSpan[];
   /** Shadows of the roles (imported history); ended at `releasedAt` when given. */
-  shadows?: Array<{
-    role: IncidentRole;
-    userRef: string;
-    assignedBy: string;
-    assignedAt: string;
-    releasedAt?: string;
-    releasedBy?: string;
-  }>;
+  shadows?: NewRoleSpan[];
   milestones: Incident['milestones'];
   rootCauseIdentifiedAt?: string;
   createdBy: string;
