@@ -5,7 +5,7 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/suggestions.ts \
  *     [--engine postgres] [--database majorops_bench_suggestions] [--users 5000] \
  *     [--incidents 200000] [--iterations 200] [--warmup N] [--seed 42] [--reuse] [--breakdown 100]
- *     [--profile-timed out.cpuprofile]
+ *     [--profile-timed out.cpuprofile] [--profile-heap out.heapprofile]
  *
  * With --reuse, data already in the database with the same incident count
  * is kept (it was written by this script with the same seed and sizes).
@@ -39,13 +39,16 @@
  * reported, never asserted. Results go to stdout and bench/results/suggestions-<engine>.md.
  *
  * With --profile-timed FILE, a V8 CPU profile of the timed requests only (not
- * the data generation or the warm-up) is written to FILE, for DevTools.
+ * the data generation or the warm-up) is written to FILE, for DevTools; with
+ * --profile-heap FILE, a sampled profile of what they allocate (collected
+ * since or not), also for DevTools.
  */
 import fs from 'fs';
 import http from 'http';
 import { Session } from 'inspector/promises';
 import os from 'os';
 import path from 'path';
+import { PerformanceObserver } from 'perf_hooks';
 import { Knex } from 'knex';
 import { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -83,6 +86,7 @@ const SPEC = {
   'pg-url': 'string',
   reuse: 'boolean',
   'profile-timed': 'string',
+  'profile-heap': 'string',
 } as const;
 
 const TYPES = ['database', 'network', 'deployment', 'capacity', 'dependency', 'security', 'configuration', 'storage'];
@@ -292,6 +296,30 @@ async function main() {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  const heapFile = args['profile-heap'] === undefined ? undefined : String(args['profile-heap']);
+  const heapProfiler = heapFile ? new Session() : undefined;
+  if (heapProfiler) {
+    heapProfiler.connect();
+    await heapProfiler.post('HeapProfiler.enable');
+    // Every allocation sampled, including those collected since: what the timed requests allocate.
+    await heapProfiler.post('HeapProfiler.startSampling', {
+      samplingInterval: 32768,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as any);
+  }
+  // CPU time of this process (the plugin and the client) and garbage collection over the timed requests:
+  // less sensitive than wall time to other work on a shared machine.
+  let gcMs = 0;
+  let gcCount = 0;
+  const gcObserver = new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      gcCount++;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const cpuBefore = process.cpuUsage();
   const timings: number[] = [];
   let bytes = 0;
   let historyHint = 0;
@@ -307,6 +335,16 @@ async function main() {
     listed += body.excluded.length;
     summarised += (body.excludedSummary ?? []).reduce((n: number, s: { count: number }) => n + s.count, 0);
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / iterations;
+  await new Promise(resolve => setImmediate(resolve));
+  gcObserver.disconnect();
+  if (heapProfiler && heapFile) {
+    const { profile } = await heapProfiler.post('HeapProfiler.stopSampling');
+    fs.writeFileSync(heapFile, JSON.stringify(profile));
+    heapProfiler.disconnect();
+    log(`Wrote the allocation profile of the timed requests to ${heapFile}`);
+  }
   if (profiler && profileFile) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.writeFileSync(profileFile, JSON.stringify(profile));
@@ -318,6 +356,7 @@ async function main() {
   const p95 = percentile(timings, 95);
   const max = timings[timings.length - 1];
   log(`Warm: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${iterations} requests`);
+  log(`CPU ${cpuMsPerRequest.toFixed(1)} ms per request (this process); garbage collection ${gcCount} pauses, ${(gcMs / iterations).toFixed(1)} ms per request`);
   const loadAfterHttp = os.loadavg();
   await backend.stop();
 
@@ -345,6 +384,8 @@ async function main() {
 | warm p50 | ${p50.toFixed(1)} |
 | warm p95 | ${p95.toFixed(1)} |
 | warm max | ${max.toFixed(1)} |
+| CPU of this process per timed request | ${cpuMsPerRequest.toFixed(1)} |
+| garbage collection per timed request (${gcCount} pauses in all) | ${(gcMs / iterations).toFixed(1)} |
 
 Goal: p95 ≤ 50 ms on PostgreSQL — ${p95 <= 50 ? 'met' : '**not met**'}.
 Average response ${(bytes / iterations / 1024).toFixed(0)} KiB; ${(historyHint / iterations).toFixed(1)} commanders suggested on average;

@@ -31,6 +31,13 @@ const NOT_PARTICIPATION = new Set(['shadow-assigned', 'shadow-released']);
 const FACT_EVENT_TYPES = ['declared', 'status-update', 'escalation', 'severity-change', 'status-change'];
 const FACT_EVENT_TYPE_SET = new Set(FACT_EVENT_TYPES);
 const CHUNK = 500;
+/** At most this many people's summary times (or that they have none) are kept in process. */
+const SUMMARY_TIMES_KEPT = 50_000;
+/**
+ * The row of `reputation_watermarks` that every write of summaries moves
+ * forward (never to a value it had): their revision, not a point in time.
+ */
+export const SUMMARY_REVISION = 'summaries-revision';
 const LEDGER_STATE_ID = 'ledger';
 /** Rows per INSERT … SELECT FROM unnest(…) on PostgreSQL. */
 const PG_INSERT_ROWS = 5000;
@@ -175,6 +182,14 @@ export class DatabaseReputationStore implements ReputationStore {
   static create(db: Knex): DatabaseReputationStore {
     return new DatabaseReputationStore(db);
   }
+
+  /**
+   * The summaries' computation times (null: no summary stored) as of a
+   * revision; replaced as a whole when the revision moves.
+   */
+  private summaryTimes: { revision: number | undefined; times: Map<string, string | null> } = { revision: undefined, times: new Map() };
+  /** The last look at the summaries' revision: looks run one after the other. */
+  private summarySync: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly db: Knex) {}
 
@@ -720,10 +735,42 @@ export class DatabaseReputationStore implements ReputationStore {
     return out;
   }
 
+  /**
+   * When the stored summary of each of `userRefs` was computed, for those
+   * with one. The times (and who has none) are kept in process as of the
+   * summaries' revision ({@link SUMMARY_REVISION}, moved by every
+   * `putSummaries` of any instance): each call first reads the revision and
+   * drops everything kept when it moved; only people not kept are read by
+   * ref. A summary stored before the call started is therefore always seen.
+   */
   async getSummaryTimes(userRefs: string[]): Promise<Map<string, string>> {
+    await this.syncSummaryTimes();
+    const kept = this.summaryTimes;
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const ref of new Set(userRefs)) {
+      const at = kept.times.get(ref);
+      if (at === undefined) missing.push(ref);
+      else if (at !== null) out.set(ref, at);
+    }
+    if (missing.length === 0) return out;
+    const found = await this.readSummaryTimes(missing);
+    // Kept only when the revision did not move meanwhile: what was read may predate the move.
+    const keep = this.summaryTimes === kept;
+    for (const ref of missing) {
+      const at = found.get(ref);
+      if (at !== undefined) out.set(ref, at);
+      if (keep) kept.times.set(ref, at ?? null);
+    }
+    if (keep) while (kept.times.size > SUMMARY_TIMES_KEPT) kept.times.delete(kept.times.keys().next().value as string);
+    return out;
+  }
+
+  /** The computation times of these people's stored summaries, read by ref. */
+  private async readSummaryTimes(userRefs: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const parts = await Promise.all(
-      chunks([...new Set(userRefs)]).map(part =>
+      chunks(userRefs).map(part =>
         this.db('reputation_summaries').whereIn('user_ref', part).select('user_ref', this.isoColumn('computed_at', 'computed_at')),
       ),
     );
@@ -731,13 +778,53 @@ export class DatabaseReputationStore implements ReputationStore {
     return out;
   }
 
+  /**
+   * Reads the summaries' revision and drops the kept times when it moved;
+   * one look after the other, each started after its caller.
+   */
+  private syncSummaryTimes(): Promise<void> {
+    const run = async () => {
+      const row = await this.db('reputation_watermarks').where({ name: SUMMARY_REVISION }).first('value');
+      const revision = row ? Date.parse(toIso(row.value as DbTimestamp)) : 0;
+      if (revision !== this.summaryTimes.revision) this.summaryTimes = { revision, times: new Map() };
+    };
+    const next = this.summarySync.then(run, run);
+    this.summarySync = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Stores summaries, replacing each person's earlier one: each batch in one
+   * transaction that also moves the summaries' revision, so that every
+   * instance keeping their times learns of it (see getSummaryTimes).
+   */
   async putSummaries(summaries: ReputationSummary[]): Promise<void> {
     for (const part of chunks(summaries, 200)) {
-      await this.db('reputation_summaries')
-        .insert(part.map(s => ({ user_ref: s.userRef, summary: JSON.stringify(s), computed_at: new Date(s.computedAt) })))
-        .onConflict('user_ref')
-        .merge(['summary', 'computed_at']);
+      await this.db.transaction(async tx => {
+        await tx('reputation_summaries')
+          .insert(part.map(s => ({ user_ref: s.userRef, summary: JSON.stringify(s), computed_at: new Date(s.computedAt) })))
+          .onConflict('user_ref')
+          .merge(['summary', 'computed_at']);
+        await this.moveSummaryRevision(tx);
+      });
     }
+  }
+
+  /**
+   * A revision later than the current one (in milliseconds, held as a
+   * timestamp): the row is created if missing and then locked until the
+   * transaction ends, so concurrent writers move it one after the other and
+   * never to the same value.
+   */
+  private async moveSummaryRevision(tx: Knex.Transaction): Promise<void> {
+    const epoch = new Date(0);
+    await tx('reputation_watermarks').insert({ name: SUMMARY_REVISION, value: epoch, updated_at: epoch }).onConflict('name').ignore();
+    const row = await tx('reputation_watermarks').where({ name: SUMMARY_REVISION }).forUpdate().first('value');
+    const previous = row ? Date.parse(toIso(row.value as DbTimestamp)) : 0;
+    const now = new Date();
+    await tx('reputation_watermarks')
+      .where({ name: SUMMARY_REVISION })
+      .update({ value: new Date(Math.max(now.getTime(), previous + 1)), updated_at: now });
   }
 
   async listSummariesComputedBefore(before: string, limit: number): Promise<string[]> {

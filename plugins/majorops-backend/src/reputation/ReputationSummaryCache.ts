@@ -12,11 +12,16 @@ import type { ReputationSummary } from './ReputationSummaryReader';
  * for `noRecordMs`: someone's first role is seen in their reputation within
  * that time, or as soon as a summary is stored for them (on training,
  * suspension, lift, or by the ledger task). At most `maxEntries` of each
- * are kept, the least recently used dropped first.
+ * are kept, the least recently used dropped first; a summary read again
+ * soon after it was last moved to the recent end is not moved again (a
+ * suggestion reads thousands), so it is dropped only once at least half of
+ * `maxEntries` others were stored or used since it was last read.
  */
 export class ReputationSummaryCache {
-  private readonly summaries = new Map<string, ReputationSummary>();
+  /** Each summary with the tick at which it was last moved to the recent end. */
+  private readonly summaries = new Map<string, { summary: ReputationSummary; tick: number }>();
   private readonly withoutRecord = new Map<string, number>();
+  private tick = 0;
 
   constructor(private readonly options: { maxEntries: number; noRecordMs: number; now?: () => number }) {}
 
@@ -32,19 +37,24 @@ export class ReputationSummaryCache {
 
   /** The cached summary when it was computed at `computedAt` (the stored one's time). */
   get(userRef: string, computedAt: string): ReputationSummary | undefined {
-    const summary = this.summaries.get(userRef);
-    if (!summary) return undefined;
+    const entry = this.summaries.get(userRef);
+    if (!entry) return undefined;
+    const summary = entry.summary;
     if (summary.computedAt !== computedAt && Date.parse(summary.computedAt) !== Date.parse(computedAt)) {
       this.summaries.delete(userRef);
       return undefined;
     }
-    ReputationSummaryCache.touch(this.summaries, userRef, summary, this.options.maxEntries);
+    if (this.tick - entry.tick > this.options.maxEntries / 2) this.store(summary);
     return summary;
   }
 
   set(summary: ReputationSummary): void {
     this.withoutRecord.delete(summary.userRef);
-    ReputationSummaryCache.touch(this.summaries, summary.userRef, summary, this.options.maxEntries);
+    this.store(summary);
+  }
+
+  private store(summary: ReputationSummary): void {
+    ReputationSummaryCache.touch(this.summaries, summary.userRef, { summary, tick: ++this.tick }, this.options.maxEntries);
   }
 
   /** Whether the person was found without any record less than `noRecordMs` ago. */

@@ -9,10 +9,15 @@
  * `maxAgeMs` are read again whatever happened, which bounds how long a
  * change the store cannot learn of (an owner snapshot filled in later, a
  * direct write by another tool) goes unseen. At most `maxEntries` records
- * are kept, the least recently used dropped first.
+ * are kept, the least recently used dropped first; a record read again soon
+ * after it was last moved to the recent end is not moved again (a
+ * suggestion reads thousands), so it is dropped only once at least half of
+ * `maxEntries` others were kept or used since it was last read.
  */
 export class IncidentRecordCache<T> {
-  private readonly entries = new Map<string, { version: number; loadedAt: number; record: T }>();
+  /** Each record with the tick at which it was last moved to the recent end. */
+  private readonly entries = new Map<string, { version: number; loadedAt: number; record: T; tick: number }>();
+  private tick = 0;
 
   constructor(private readonly options: { maxEntries: number; maxAgeMs: number; now?: () => number }) {}
 
@@ -32,9 +37,12 @@ export class IncidentRecordCache<T> {
       this.entries.delete(id);
       return undefined;
     }
-    // Most recently used last.
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    // Most recently used last, unless moved there recently.
+    if (this.tick - entry.tick > this.options.maxEntries / 2) {
+      entry.tick = ++this.tick;
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+    }
     return entry.record;
   }
 
@@ -45,7 +53,7 @@ export class IncidentRecordCache<T> {
   set(id: string, version: number, record: T, loadedAt: number): void {
     this.entries.delete(id);
     if (this.options.maxEntries <= 0) return;
-    this.entries.set(id, { version, loadedAt, record });
+    this.entries.set(id, { version, loadedAt, record, tick: ++this.tick });
     while (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);

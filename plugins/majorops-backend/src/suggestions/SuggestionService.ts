@@ -122,8 +122,13 @@ export class SuggestionService {
   private readonly settings: SuggestionSettings;
   /** Members of teams as the catalog listed them for a caller. */
   private readonly members: CallerCache<AssignmentUser[]>;
-  /** What was read by ref for a caller (people, or entities), and when; undefined when the catalog has nothing by that ref. */
-  private readonly byRef = new Map<string, { at: number; value: unknown }>();
+  /**
+   * What was read by ref for a caller (people, or entities), and when;
+   * undefined when the catalog has nothing by that ref. Per kind and caller,
+   * then per ref (no key written per ref and request); `refsKept` counts them all.
+   */
+  private readonly byRef = new Map<string, Map<string, { at: number; value: unknown }>>();
+  private refsKept = 0;
   private readonly clock: () => number;
 
   constructor(private readonly options: SuggestionServiceOptions) {
@@ -164,13 +169,14 @@ export class SuggestionService {
     read: (item: Entity | undefined) => T | undefined,
   ): Promise<Map<string, T | undefined>> {
     const maxAgeMs = this.settings.membersCacheSeconds * 1000;
-    const prefix = `${kind}\n${callerOf(credentials)}\n`;
+    const key = `${kind}\n${callerOf(credentials)}`;
     const startedAt = this.clock();
     const known = new Map<string, T | undefined>();
     const missing: string[] = [];
+    const kept = maxAgeMs > 0 ? this.byRef.get(key) : undefined;
     for (const ref of refs) {
-      const kept = maxAgeMs > 0 ? this.byRef.get(prefix + ref) : undefined;
-      if (kept && startedAt - kept.at <= maxAgeMs) known.set(ref, kept.value as T | undefined);
+      const entry = kept?.get(ref);
+      if (entry && startedAt - entry.at <= maxAgeMs) known.set(ref, entry.value as T | undefined);
       else if (!known.has(ref)) {
         known.set(ref, undefined);
         missing.push(ref);
@@ -181,14 +187,26 @@ export class SuggestionService {
       { entityRefs: missing, fields: kind === 'user' ? USER_FIELDS : ENTITY_FIELDS },
       { credentials },
     );
+    let mine = this.byRef.get(key);
+    if (maxAgeMs > 0 && !mine) {
+      mine = new Map();
+      this.byRef.set(key, mine);
+    }
     missing.forEach((ref, i) => {
       const value = read(items[i]);
       known.set(ref, value);
-      if (maxAgeMs <= 0) return;
-      this.byRef.delete(prefix + ref);
-      this.byRef.set(prefix + ref, { at: startedAt, value });
+      if (!mine) return;
+      if (mine.delete(ref)) this.refsKept--;
+      mine.set(ref, { at: startedAt, value });
+      this.refsKept++;
     });
-    while (this.byRef.size > REFS_KEPT) this.byRef.delete(this.byRef.keys().next().value as string);
+    // The oldest first: callers in the order first seen, and each one's refs in the order read.
+    while (this.refsKept > REFS_KEPT) {
+      const [oldestKey, oldest] = this.byRef.entries().next().value as [string, Map<string, unknown>];
+      oldest.delete(oldest.keys().next().value as string);
+      this.refsKept--;
+      if (oldest.size === 0) this.byRef.delete(oldestKey);
+    }
     return known;
   }
 
@@ -564,14 +582,25 @@ function sameHistoryFilter(a: HistoryFilter, b: HistoryFilter): boolean {
   );
 }
 
+/**
+ * The engine's reputation written for a summary, reused while the summary
+ * object is (the reader keeps summaries in process); neither is ever changed.
+ */
+const reputationOfSummary = new WeakMap<ReputationSummary, AssignmentReputation>();
+
 /** The engine's reputation of each of `users` with a summary, in their order. */
 function reputationOf(users: AssignmentUser[], summaries: ReadonlyMap<string, ReputationSummary>): AssignmentReputation[] {
   const out: AssignmentReputation[] = [];
   for (const user of users) {
     const summary = summaries.get(user.userRef);
     if (!summary) continue;
-    const { computedAt: _computedAt, ...reputation } = summary;
-    out.push({ ...reputation, userRef: user.userRef });
+    let reputation = reputationOfSummary.get(summary);
+    if (!reputation || reputation.userRef !== user.userRef) {
+      const { computedAt: _computedAt, ...rest } = summary;
+      reputation = { ...rest, userRef: user.userRef };
+      reputationOfSummary.set(summary, reputation);
+    }
+    out.push(reputation);
   }
   return out;
 }

@@ -179,7 +179,99 @@ function timesOf(incident: AssignmentIncident, index: number): ReadTimes {
   return times;
 }
 
+/**
+ * An incident as it stands once everything on it happened (every timestamp
+ * at or before `now`): the same for any later `now`, so kept per incident
+ * object and reused while the record and what the catalog says of its
+ * entities are the very same as when it was read.
+ */
+interface SettledIncident {
+  known: KnownIncident;
+  times: ReadTimes;
+  /** The latest of its timestamps: reused only at this `now` or later. */
+  settled: number;
+  incidentType?: string;
+  tech?: readonly string[];
+  techValues?: string[];
+  entities: AssignmentIncident['entities'];
+  /** Per affected entity as read: its refs, and the catalog's system and tech for it then, where they were used. */
+  affected: Array<{ entityRef: string; systemRef?: string; catalogSystemRef?: string; catalogTech?: string[] }>;
+}
+
+const settledIncidents = new WeakMap<AssignmentIncident, SettledIncident>();
+
+/** No values and an empty list read alike. */
+const nonEmpty = (values: readonly string[] | undefined) => (values && values.length > 0 ? values : undefined);
+
+const sameValues = (a: readonly string[] | undefined, b: readonly string[] | undefined) => {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+function stillSettled(kept: SettledIncident, incident: AssignmentIncident, entities: Map<string, AssignmentEntity>): boolean {
+  const times = readTimes.get(incident);
+  if (times !== kept.times || !stillRead(times, incident)) return false;
+  if (incident.incidentType !== kept.incidentType || incident.tech !== kept.tech || !sameValues(incident.tech, kept.techValues)) return false;
+  // Settled: every span is among the roles, in order.
+  const roles = kept.known.roles;
+  for (let r = 0; r < roles.length; r++) {
+    const span = incident.roles[r];
+    if (span.role !== roles[r].role || span.userRef !== roles[r].userRef) return false;
+  }
+  if (incident.entities !== kept.entities || incident.entities.length !== kept.affected.length) return false;
+  for (let e = 0; e < kept.affected.length; e++) {
+    const affected = incident.entities[e];
+    const read = kept.affected[e];
+    if (affected.entityRef !== read.entityRef || affected.systemRef !== read.systemRef) return false;
+    // What the catalog says is compared only where it was used (incidents of other targets' entities are read alike).
+    const catalog = entities.get(affected.entityRef);
+    if (affected.systemRef == null && catalog?.systemRef !== read.catalogSystemRef) return false;
+    if (incident.tech === undefined && !sameValues(nonEmpty(catalog?.tech), read.catalogTech)) return false;
+  }
+  return true;
+}
+
 function knownAt(
+  incident: AssignmentIncident,
+  index: number,
+  nowMs: number,
+  entities: Map<string, AssignmentEntity>,
+): KnownIncident | undefined {
+  const kept = settledIncidents.get(incident);
+  if (kept && nowMs >= kept.settled && stillSettled(kept, incident, entities)) return kept.known;
+  const known = readKnownAt(incident, index, nowMs, entities);
+  if (!known) return undefined;
+  const times = readTimes.get(incident)!;
+  let settled = Math.max(times.declared, times.resolved ?? -Infinity, times.reopened ?? -Infinity, times.repeated ?? -Infinity);
+  for (const role of times.roles) settled = Math.max(settled, role.assigned, role.released ?? -Infinity);
+  // NaN (a role not read) never compares: such an incident is read again every time.
+  if (nowMs >= settled && known.roles.length === incident.roles.length) {
+    settledIncidents.set(incident, {
+      known,
+      times,
+      settled,
+      incidentType: incident.incidentType,
+      tech: incident.tech,
+      techValues: incident.tech ? [...incident.tech] : undefined,
+      entities: incident.entities,
+      affected: incident.entities.map(affected => {
+        const catalog = entities.get(affected.entityRef);
+        const tech = incident.tech === undefined ? nonEmpty(catalog?.tech) : undefined;
+        return {
+          entityRef: affected.entityRef,
+          systemRef: affected.systemRef,
+          catalogSystemRef: affected.systemRef == null ? catalog?.systemRef : undefined,
+          catalogTech: tech ? [...tech] : undefined,
+        };
+      }),
+    });
+  }
+  return known;
+}
+
+function readKnownAt(
   incident: AssignmentIncident,
   index: number,
   nowMs: number,
@@ -562,6 +654,9 @@ interface Exclusion {
   reasons: readonly string[];
 }
 
+/** The key of every suspended person's eligibility, whatever their level. */
+const SUSPENDED = Symbol('suspended');
+
 const PENALTY = Object.fromEntries(ASSIGNMENT_COMPONENTS.map(c => [c, ASSIGNMENT_PENALTIES.includes(c)])) as Record<AssignmentComponent, boolean>;
 
 const SLOT_ORDER: AssignmentSlot[] = ['incident-commander', 'operations-chief', 'expert'];
@@ -574,20 +669,28 @@ function exclusionOf(e: Exclusion): AssignmentExclusion {
 /** People left out of a slot for the same reasons, counted (the reasons compared one by one). */
 class ExclusionCounter {
   private readonly groups: AssignmentExclusionSummary[] = [];
-  /** Slot and first reason → the groups starting with that reason. */
-  private readonly byFirst = new Map<string, AssignmentExclusionSummary[]>();
+  /** Slot, then first reason → the groups starting with that reason (no key written per entry). */
+  private readonly byFirst = new Map<AssignmentSlot, Map<string | undefined, AssignmentExclusionSummary[]>>();
 
   add(slot: AssignmentSlot, reasons: readonly string[]): void {
-    const key = `${slot}\n${reasons[0]}`;
-    let candidates = this.byFirst.get(key);
+    let bySlot = this.byFirst.get(slot);
+    if (!bySlot) {
+      bySlot = new Map();
+      this.byFirst.set(slot, bySlot);
+    }
+    let candidates = bySlot.get(reasons[0]);
     if (!candidates) {
       candidates = [];
-      this.byFirst.set(key, candidates);
+      bySlot.set(reasons[0], candidates);
     }
-    const same = candidates.find(g => g.slot === slot && g.reasons.length === reasons.length && g.reasons.every((r, i) => r === reasons[i]));
-    if (same) {
-      same.count++;
-      return;
+    for (const group of candidates) {
+      if (group.slot !== slot || group.reasons.length !== reasons.length) continue;
+      let same = true;
+      for (let i = 0; i < reasons.length && same; i++) same = group.reasons[i] === reasons[i];
+      if (same) {
+        group.count++;
+        return;
+      }
     }
     const group = { slot, reasons: [...reasons], count: 1 };
     candidates.push(group);
@@ -630,6 +733,18 @@ function capExclusions(
   return { listed: listed.sort(bySlot), summary: unlisted.summary() };
 }
 
+/**
+ * The users with distinct refs, sorted by ref; for a duplicate ref the last
+ * one listed. Input already sorted without duplicates (as the backend gives
+ * it) is only copied.
+ */
+function distinctByRef(users: AssignmentUser[]): AssignmentUser[] {
+  let sorted = true;
+  for (let i = 1; i < users.length && sorted; i++) sorted = users[i - 1].userRef < users[i].userRef;
+  if (sorted) return users.slice();
+  return [...new Map(users.map(u => [u.userRef, u])).values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
+}
+
 function validate(input: AssignmentInput) {
   input.reputation.forEach((r, i) => {
     if (r.peerPreference !== undefined && !(typeof r.peerPreference === 'number' && r.peerPreference >= 1 && r.peerPreference <= 10)) {
@@ -657,7 +772,7 @@ export function suggestAssignments(
   const severity = input.incident.severity;
   const entities = new Map(input.entities.map(e => [e.entityRef, e]));
   const reputations = new Map(input.reputation.map(r => [r.userRef, r]));
-  const users = [...new Map(input.users.map(u => [u.userRef, u])).values()].sort((a, b) => compareStrings(a.userRef, b.userRef));
+  const users = distinctByRef(input.users);
   const target = describeTarget(input, entities);
   const history: KnownIncident[] = [];
   // Numbered as in the incidents other than the target, for the errors.
@@ -694,9 +809,18 @@ export function suggestAssignments(
   const timeOfDay = { config: config.timeOfDay };
   // Without engagements the pattern depends on the time zone only.
   const valueWithout = new Map<string, number>();
+  /** The options of `engagementValueOfInstants` per time zone, written once. */
+  const optionsByZone = new Map<string, { config: AssignmentConfig['timeOfDay']; timeZone: string }>();
   const timeOfDayValueOf = (userRef: string, timeZone: string): number => {
     const engagements = engagementsByUser.get(userRef);
-    if (engagements) return engagementValueOfInstants(engagements, nowMs, { ...timeOfDay, timeZone });
+    if (engagements) {
+      let options = optionsByZone.get(timeZone);
+      if (!options) {
+        options = { ...timeOfDay, timeZone };
+        optionsByZone.set(timeZone, options);
+      }
+      return engagementValueOfInstants(engagements, nowMs, options);
+    }
     let value = valueWithout.get(timeZone);
     if (value === undefined) {
       value = engagementValueOfInstants([], nowMs, { ...timeOfDay, timeZone });
@@ -809,14 +933,19 @@ export function suggestAssignments(
     if (s.exclusions) s.exclusions.push(e);
     else s.exclusions = [e];
   };
-  /** The one-reason lists of eligibility, shared by everyone at the same level (`eligibleFor` per level, not per person). */
-  const eligibility = new Map<string, readonly string[] | undefined>();
+  /**
+   * The one-reason lists of eligibility, shared by everyone at the same level (`eligibleFor` per level, not per
+   * person): per role, by level, or `SUSPENDED` (whatever the level).
+   */
+  const eligibility = { 'incident-commander': new Map<unknown, readonly string[] | undefined>(), 'operations-chief': new Map<unknown, readonly string[] | undefined>() };
   const ineligibility = (level: NonNullable<AssignmentReputation['level']>, role: 'incident-commander' | 'operations-chief') => {
-    const key = `${role}\n${level.suspended ? 'suspended' : level.level}`;
-    if (eligibility.has(key)) return eligibility.get(key);
+    const known = eligibility[role];
+    const key = level.suspended ? SUSPENDED : level.level;
+    const kept = known.get(key);
+    if (kept !== undefined || known.has(key)) return kept;
     const result = eligibleFor(level, severity, role, config.levels);
     const reasons = result.eligible ? undefined : [result.reason];
-    eligibility.set(key, reasons);
+    known.set(key, reasons);
     return reasons;
   };
   const noLevel = {
