@@ -203,6 +203,39 @@ async function generate(knex: Knex, options: { incidents: number; users: number;
   return (Date.now() - startedAt) / 1000;
 }
 
+/**
+ * Training records, so that people have levels and the engine has commanders
+ * to rank (without them every summary says level 0 and everyone is excluded):
+ * basic training for 7 people in 10, incident-command training for 2 in 10,
+ * completed a year before the history ends, no expiry. Written once, when
+ * the table is empty; the stored summaries are dropped then, so that the
+ * warm-up computes them again with the levels. Returns the records written.
+ */
+async function ensureTraining(knex: Knex, userCount: number): Promise<number> {
+  const present = Number((await knex('responder_training').count({ n: '*' }).first())?.n ?? 0);
+  if (present > 0) return 0;
+  const completed = new Date(END - 365 * 24 * 3600_000);
+  const rows: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < userCount; i++) {
+    const kinds = i % 10 < 2 ? ['basic-training', 'incident-command'] : i % 10 < 7 ? ['basic-training'] : [];
+    for (const kind of kinds) {
+      rows.push({
+        id: `bench-training-${i}-${kind}`,
+        user_ref: userRef(i),
+        kind,
+        issuer: 'Bench Academy',
+        completed_at: completed,
+        expires_at: null,
+        recorded_by: userRef(0),
+        recorded_at: completed,
+      });
+    }
+  }
+  await knex.batchInsert('responder_training', rows, BATCH);
+  await knex('reputation_summaries').delete();
+  return rows.length;
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const AUTHORIZATION = mockCredentials.user.header('user:default/person-00001');
 
@@ -257,8 +290,10 @@ async function main() {
     log(`Generating ${formatCount(options.incidents)} incidents, ${formatCount(userCount)} users on ${options.engine}…`);
     generateSeconds = await generate(knex, { incidents: options.incidents, users: userCount, seed: options.seed }, members);
   }
+  const trainingWritten = await ensureTraining(knex, userCount);
+  if (trainingWritten > 0) log(`Recorded ${formatCount(trainingWritten)} training records; stored summaries dropped`);
   const counts: Record<string, number> = {};
-  for (const table of ['incidents', 'incident_entities', 'incident_roles']) {
+  for (const table of ['incidents', 'incident_entities', 'incident_roles', 'responder_training']) {
     counts[table] = Number((await knex(table).count({ n: '*' }).first())?.n);
   }
   log(`${generateSeconds === undefined ? 'Reused' : `Generated in ${generateSeconds.toFixed(0)} s`}: ${JSON.stringify(counts)}`);
@@ -370,6 +405,7 @@ async function main() {
 
 - Machine: ${machineSummary()}, Node ${process.version}
 - Data (seed ${options.seed}): ${formatCount(userCount)} catalog users in ${GROUPS} teams, 2,000 entities / 50 systems,
+  training records so that people have levels (basic training for 7 in 10 people, incident-command training for 2 in 10),
   ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}; ${generateSeconds === undefined ? 'reused from an earlier run (`--reuse`)' : `generated in ${generateSeconds.toFixed(0)} s`}.
 - Endpoint: \`GET /api/majorops/incidents/:id/suggestions\`, sequential, one keep-alive connection, ${iterations} timed requests
   over ${targets.length} incidents (${open.length} open, ${recent.length} most recent resolved), after the cold one and ${warmup} untimed
