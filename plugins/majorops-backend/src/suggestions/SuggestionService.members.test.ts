@@ -78,7 +78,7 @@ describe('SuggestionService, members of the owning teams', () => {
 
     it('reuses the members listed for the same caller within the time, and asks again for another caller or after it', async () => {
       const suggestions = service(60);
-      const reader = (credentials: typeof ADA) => ({ credentials, mayReadReputation: true });
+      const reader = (credentials: typeof ADA) => ({ credentials });
       const first = await suggestions.forDraft(DRAFT, reader(ADA));
       expect(people(first)).toEqual(['user:default/ada', 'user:default/bo']);
       expect(catalog.getEntities).toHaveBeenCalledTimes(1);
@@ -98,15 +98,15 @@ describe('SuggestionService, members of the owning teams', () => {
 
     it('asks the catalog every time with 0 seconds', async () => {
       const suggestions = service(0);
-      await suggestions.forDraft(DRAFT, { credentials: ADA, mayReadReputation: true });
-      await suggestions.forDraft(DRAFT, { credentials: ADA, mayReadReputation: true });
+      await suggestions.forDraft(DRAFT, { credentials: ADA });
+      await suggestions.forDraft(DRAFT, { credentials: ADA });
       expect(catalog.getEntities).toHaveBeenCalledTimes(2);
     });
 
     describe('people engaged on past incidents and affected entities, read by ref', () => {
       // An entity no team owns: the candidates are the people engaged on its past incident.
       const LEDGER_DRAFT = { severity: 'SEV2' as const, entityRefs: ['component:default/ledger'] };
-      const reader = (credentials: typeof ADA) => ({ credentials, mayReadReputation: true });
+      const reader = (credentials: typeof ADA) => ({ credentials });
       /** Calls of the catalog that asked for people by ref (the entities are asked for by ref too). */
       const peopleCalls = () =>
         (catalog.getEntitiesByRefs as jest.Mock).mock.calls.filter(([request]) => request.entityRefs.some((ref: string) => ref.startsWith('user:')));

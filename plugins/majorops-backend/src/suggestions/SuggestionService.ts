@@ -25,7 +25,6 @@ import type { ReputationSummary, ReputationSummaryReader } from '../reputation/R
 import { ownerAndSystemOf } from '../service/ownerSnapshot';
 import type { AcceptSuggestionBody, DraftSuggestionBody } from './suggestionSchemas';
 import type { HistoryFilter, SuggestionStore } from './SuggestionStore';
-import { redactSuggestions } from './redactSuggestions';
 import { CallerCache, callerOf } from '../service/CallerCache';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -85,10 +84,12 @@ export interface SuggestionServiceOptions {
   clock?: () => number;
 }
 
-/** Who reads the suggestions: redaction applies unless they may read other people's reputation. */
+/**
+ * Who reads the suggestions. The service returns them whole; the routes
+ * redact each candidate the reader may not see (`redactSuggestions`).
+ */
 export interface SuggestionReader {
   credentials: BackstageCredentials;
-  mayReadReputation: boolean;
 }
 
 export interface SuggestionMetrics {
@@ -381,10 +382,6 @@ export class SuggestionService {
     };
   }
 
-  private present(suggestions: AssignmentSuggestions, reader: SuggestionReader): AssignmentSuggestions {
-    return reader.mayReadReputation ? suggestions : redactSuggestions(suggestions);
-  }
-
   private async suggestFor(id: string, credentials: BackstageCredentials, now: string) {
     // Who is busy does not depend on the incident: read at the same time.
     const [incident, open] = await Promise.all([
@@ -414,7 +411,7 @@ export class SuggestionService {
 
   /** Suggestions for a declared incident. */
   async forIncident(id: string, reader: SuggestionReader): Promise<AssignmentSuggestions> {
-    return this.present(await this.suggestFor(id, reader.credentials, this.now()), reader);
+    return this.suggestFor(id, reader.credentials, this.now());
   }
 
   /** Suggestions for an incident about to be declared. */
@@ -431,7 +428,7 @@ export class SuggestionService {
       for (const e of input.entities) if (body.entityRefs.includes(e.entityRef)) e.tech?.forEach(t => tech.add(t));
       input.incident.tech = [...tech].sort(compareStrings);
     }
-    return this.present(suggestAssignments(input, now, this.options.config), reader);
+    return suggestAssignments(input, now, this.options.config);
   }
 
   /**
@@ -466,7 +463,7 @@ export class SuggestionService {
       input.reputation.push(...(await this.loadReputation(users)));
     }
     const suggestions = suggestAssignments(input, now, { ...this.options.config, topN: Math.max(1, input.users.length) });
-    return { groupRef, items: this.present(suggestions, reader).incidentCommander };
+    return { groupRef, items: suggestions.incidentCommander };
   }
 
   /**

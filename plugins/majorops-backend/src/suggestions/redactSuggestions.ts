@@ -41,12 +41,12 @@ export function suggestedCandidates(suggestions: AssignmentSuggestions): Assignm
 
 /**
  * Suggestions as a reader sees them: the candidates for whom `mayRead` is
- * false are redacted (see {@link redactCandidate}), the others kept whole. By
- * default every candidate is redacted. The explanation says so when any is.
+ * false are redacted (see {@link redactCandidate}), the others kept whole.
+ * The explanation says so when any is.
  */
 export function redactSuggestions(
   suggestions: AssignmentSuggestions,
-  mayRead: (userRef: string) => boolean = () => false,
+  mayRead: (userRef: string) => boolean,
 ): AssignmentSuggestions {
   const present = (candidate: AssignmentCandidate) => (mayRead(candidate.userRef) ? candidate : redactCandidate(candidate));
   const redacted = suggestedCandidates(suggestions).filter(c => !mayRead(c.userRef)).length;

@@ -52,8 +52,7 @@ export function addSuggestionRoutes(router: express.Router, options: SuggestionR
    * {@link present} redacts them per candidate.
    */
   async function readerOf(req: express.Request): Promise<SuggestionReader> {
-    const credentials = await authorize(req, incidentReadPermission);
-    return { credentials, mayReadReputation: true };
+    return { credentials: await authorize(req, incidentReadPermission) };
   }
 
   /**
