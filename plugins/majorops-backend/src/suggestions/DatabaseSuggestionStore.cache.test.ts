@@ -10,7 +10,8 @@ const SHOP = 'system:default/shop';
 const BOOKS = 'system:default/books';
 const SINCE = '2026-01-01T00:00:00.000Z';
 
-async function insert(knex: Knex, id: string, declared: string, commander: string) {
+/** An incident as the incident store writes it; `changedAt` is its `updated_at` (the declaration by default). */
+async function insert(knex: Knex, id: string, declared: string, commander: string, changedAt: string = declared) {
   const at = new Date(declared);
   await knex('incidents').insert({
     id,
@@ -23,8 +24,8 @@ async function insert(knex: Knex, id: string, declared: string, commander: strin
     declared_at: at,
     resolved_at: new Date(at.getTime() + 3600_000),
     created_by: commander,
-    created_at: at,
-    updated_at: at,
+    created_at: new Date(changedAt),
+    updated_at: new Date(changedAt),
   });
   await knex('incident_entities').insert({ incident_id: id, entity_ref: CHECKOUT, system_ref: SHOP, owner_ref: 'group:default/team', declared_at: at });
   await knex('incident_roles').insert({ incident_id: id, role: 'incident-commander', user_ref: commander, assigned_by: commander, assigned_at: at });
@@ -124,8 +125,10 @@ describe('DatabaseSuggestionStore history kept in process', () => {
 
     it('sees a new incident at once, and a change made without a version within the maximum age', async () => {
       await history();
-      await insert(knex, 'inc-3', '2026-10-04T10:00:00.000Z', 'user:default/eve');
+      // Written now (the incident store records the moment of the write as its last change), declared earlier.
+      await insert(knex, 'inc-3', '2026-10-04T10:00:00.000Z', 'user:default/eve', tick());
       expect((await history()).map(i => i.id)).toEqual(['inc-3', 'inc-2', 'inc-1']);
+      expect(await history()).toEqual(await history(uncached));
 
       // An owner snapshot filled in later writes the entity rows only: the bounded staleness of the cache.
       clock += 10 * 60 * 1000;

@@ -1,6 +1,7 @@
 import type { AssignmentIncident, IncidentRole, Severity } from '@majorops/plugin-majorops-common';
 import { Knex } from 'knex';
-import { DbTimestamp, isPostgres, toDate, toIso } from '../database/tables';
+import { DbTimestamp, isPostgres, toDate, toIso, toMillis } from '../database/tables';
+import { HistoryIndex, IndexedIncident } from './HistoryIndex';
 import { IncidentRecordCache } from './IncidentRecordCache';
 import type {
   CommandedIncident,
@@ -52,6 +53,37 @@ export interface HistoryCacheOptions {
 export const DEFAULT_HISTORY_CACHE: HistoryCacheOptions = { maxIncidents: 50_000, maxAgeSeconds: 3600 };
 
 /**
+ * The history index ({@link HistoryIndex}) holds the incidents declared from
+ * this long before the first history asked for: the window of later
+ * requests moves forward from there, and the index is read again whole
+ * every `maxAgeSeconds`.
+ */
+const INDEX_SLACK_MS = 7 * 24 * 3600_000;
+/**
+ * Beyond this many incidents in the window (about 380 bytes each, so ~75 MB) the
+ * history is selected by the database, as without an index.
+ */
+const INDEX_MAX_INCIDENTS = 200_000;
+
+/** A row of the index query: an incident with one of its entities (none: null refs). */
+interface DbIndexRow {
+  id: string;
+  version: number | string;
+  updated_at: DbTimestamp;
+  declared: number | string;
+  type: string | null;
+  entity_ref: string | null;
+  system_ref: string | null;
+}
+
+/** The history index with the window it holds (in its `declared` unit) and when its load began. */
+interface IndexState {
+  index: HistoryIndex;
+  since: number;
+  loadedAt: number;
+}
+
+/**
  * How far apart the `updated_at` a writer records and the moment its change
  * is visible may be (clocks of the instances, length of the transaction):
  * changes are looked for from this long before the previous look.
@@ -61,22 +93,49 @@ export const CHANGE_MARGIN_MS = 5 * 60 * 1000;
 /** The knex implementation of {@link SuggestionStore}, over the incident tables and `suggestion_acceptances`. */
 export class DatabaseSuggestionStore implements SuggestionStore {
   /** Takes a client on which the migrations have run. */
-  static create(db: Knex, options: { historyCache?: HistoryCacheOptions; now?: () => number } = {}): DatabaseSuggestionStore {
-    return new DatabaseSuggestionStore(db, options.historyCache ?? DEFAULT_HISTORY_CACHE, options.now ?? Date.now);
+  static create(
+    db: Knex,
+    options: {
+      historyCache?: HistoryCacheOptions;
+      /**
+       * Selects the history in process ({@link HistoryIndex}) rather than by
+       * one database query per suggestion; true by default, used only when
+       * records are kept in process (`historyCache.maxIncidents` > 0).
+       */
+      indexHistory?: boolean;
+      now?: () => number;
+    } = {},
+  ): DatabaseSuggestionStore {
+    const cache = options.historyCache ?? DEFAULT_HISTORY_CACHE;
+    return new DatabaseSuggestionStore(db, cache, (options.indexHistory ?? true) && cache.maxIncidents > 0, options.now ?? Date.now);
   }
 
   private readonly isPostgres: boolean;
   private readonly history: IncidentRecordCache<LoadedIncident>;
   /** When this store last looked for changed incidents (its own clock), once it keeps any. */
   private lastChangeCheck: number | undefined;
+  /** The history index, once loaded; undefined while it is not (or when the window is too large for it). */
+  private indexState: IndexState | undefined;
+  /** The load of the index under way, shared by the requests that wait for it. */
+  private indexLoad: Promise<IndexState | undefined> | undefined;
+  /** True once a load found more incidents than the index holds: the database selects every history. */
+  private indexTooLarge = false;
+  private readonly maxAgeMs: number;
 
   private constructor(
     private readonly db: Knex,
     cache: HistoryCacheOptions,
+    private readonly useIndex: boolean,
     private readonly clock: () => number,
   ) {
     this.isPostgres = isPostgres(db);
-    this.history = new IncidentRecordCache({ maxEntries: cache.maxIncidents, maxAgeMs: cache.maxAgeSeconds * 1000, now: clock });
+    this.maxAgeMs = cache.maxAgeSeconds * 1000;
+    this.history = new IncidentRecordCache({ maxEntries: cache.maxIncidents, maxAgeMs: this.maxAgeMs, now: clock });
+  }
+
+  /** How many incidents the history index holds (0 before its first load). */
+  get indexedIncidents(): number {
+    return this.indexState?.index.size ?? 0;
   }
 
   /** How many past incidents are kept in process now. */
@@ -272,21 +331,41 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   }
 
   /**
-   * One query for the ids: per entity, per system and for the type, the
-   * `limit` most recent since `since` (each an index range read backwards:
-   * incident_entities_ref_idx, incident_entities_system_idx,
-   * incidents_type_declared_idx), merged, de-duplicated and cut to `limit`,
-   * the most recent first and then by id. Then one query per table to load
-   * those not kept in process (see {@link IncidentRecordCache}), after dropping
-   * the kept incidents changed since the previous read.
+   * Per entity, per system and for the type, the `limit` most recent
+   * incidents declared since `since`, merged, each once, cut to `limit`, the
+   * most recent first and then by id; with their first repeat links, and
+   * loaded from the records kept in process where unchanged (see
+   * {@link IncidentRecordCache}).
    *
-   * On PostgreSQL the merge is done here rather than by the database (a hash
-   * aggregate, a sort in the "C" collation and 2,000 correlated look-ups of
-   * the first repeat link were ~20 ms of its time at 200k incidents; the
-   * union alone is ~5 ms), and the first repeat links of the ids kept are
-   * read with one more query through incident_repeats_earlier_idx.
+   * The ids are selected in process by the {@link HistoryIndex} (loaded on
+   * the first history, kept current by the change look every history makes,
+   * and read again whole every `maxAgeSeconds`), while the repeat links of
+   * that selection are read (they change no version). The index sees every
+   * change the incident store makes (each sets `updated_at` to the moment of
+   * the write); a write that bypasses it (an owner snapshot filling in a
+   * system later) is seen within `maxAgeSeconds`, as for the kept records.
+   *
+   * Without the index (a window older than the one it holds, more than
+   * {@link INDEX_MAX_INCIDENTS} in it, or `indexHistory: false`) one query
+   * selects the ids: each part an index range read backwards
+   * (incident_entities_ref_idx, incident_entities_system_idx,
+   * incidents_type_declared_idx). On PostgreSQL the merge is done here rather
+   * than by the database (a hash aggregate, a sort in the "C" collation and
+   * 2,000 correlated look-ups of the first repeat link were ~20 ms of its
+   * time at 200k incidents; the union alone is ~5 ms), and the first repeat
+   * links of the ids kept are read with one more query through
+   * incident_repeats_earlier_idx.
    */
   async listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]> {
+    if (this.useIndex && !this.indexTooLarge) {
+      const indexed = await this.historyFromIndex(filter);
+      if (indexed) return indexed;
+    }
+    return this.historyFromDatabase(filter);
+  }
+
+  /** The history selected by the database: the union of index ranges described on {@link listHistory}. */
+  private async historyFromDatabase(filter: HistoryFilter): Promise<AssignmentIncident[]> {
     const since = toDate(filter.since)!;
     const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) => {
       query.where('declared_at', '>=', since).orderBy('declared_at', 'desc').limit(filter.limit).select({ id: idColumn });
@@ -296,12 +375,28 @@ export class DatabaseSuggestionStore implements SuggestionStore {
       else query.select({ declared_at: 'declared_at' });
       return this.db.select('*').from(query.as(alias));
     };
+    // Several entities of one incident may be in the same system: each incident once, or the
+    // `limit` rows of a system could hold fewer than `limit` incidents (a Unique over the same index range).
+    const recentOnce = (query: Knex.QueryBuilder, alias: string) => {
+      query
+        .where('declared_at', '>=', since)
+        .distinct('incident_id', 'declared_at')
+        .orderBy([
+          { column: 'declared_at', order: 'desc' },
+          { column: 'incident_id', order: 'desc' },
+        ])
+        .limit(filter.limit);
+      return this.db
+        .select({ id: 'incident_id' })
+        .select(this.isPostgres ? this.db.raw('(extract(epoch from declared_at) * 1000000)::bigint as declared_us') : 'declared_at')
+        .from(query.as(alias));
+    };
     const parts: Knex.QueryBuilder[] = [];
     [...new Set(filter.entityRefs)].forEach((ref, i) =>
       parts.push(recent(this.db('incident_entities').where('entity_ref', ref), 'incident_id', `e${i}`)),
     );
     [...new Set(filter.systemRefs)].forEach((ref, i) =>
-      parts.push(recent(this.db('incident_entities').where('system_ref', ref), 'incident_id', `s${i}`)),
+      parts.push(recentOnce(this.db('incident_entities').where('system_ref', ref), `s${i}`)),
     );
     if (filter.incidentType) {
       parts.push(
@@ -326,15 +421,7 @@ export class DatabaseSuggestionStore implements SuggestionStore {
         .slice(0, filter.limit)
         .map(([id]) => id);
       if (ids.length === 0) return [];
-      // With each id its first repeat link, which changes no version: read fresh for cached records too.
-      const repeats: Array<{ earlier_incident_id: string; at: DbTimestamp }> = await this.whereAmong(
-        this.db('incident_repeats'),
-        'earlier_incident_id',
-        this.idList(ids),
-      )
-        .groupBy('earlier_incident_id')
-        .select('earlier_incident_id', this.timestamp('min(linked_at)', 'at'));
-      const firstRepeat = new Map(repeats.map(row => [row.earlier_incident_id, row.at]));
+      const firstRepeat = await this.firstRepeats(ids);
       return this.withKept(ids.map(id => ({ id, repeat_at: firstRepeat.get(id) ?? null })));
     }
     // Ids compared byte by byte, as JavaScript compares strings, whatever the database's collation.
@@ -363,19 +450,184 @@ export class DatabaseSuggestionStore implements SuggestionStore {
    * and increments `version` with every change it makes to an incident, its
    * roles or its status, from whichever instance (incidents_updated_idx).
    */
-  private async dropChanged(): Promise<void> {
+  private async dropChanged(): Promise<boolean> {
     const startedAt = this.clock();
     const previous = this.lastChangeCheck;
-    if (previous === undefined || this.history.size === 0) {
+    if (previous === undefined || (this.history.size === 0 && !this.indexState)) {
       this.lastChangeCheck = startedAt;
-      return;
+      return false;
     }
     const rows: Array<{ id: string; version: number | string; updated_at: DbTimestamp }> = await this.db('incidents')
       .where('updated_at', '>=', new Date(previous - CHANGE_MARGIN_MS))
       .select('id', 'version', this.timestamp('updated_at', 'updated_at'));
     for (const row of rows) this.history.changed(row.id, Number(row.version), Date.parse(this.isoOf(row.updated_at)), CHANGE_MARGIN_MS);
+    const indexChanged = await this.refreshIndex(rows);
     // A concurrent look may have started later: keep the earliest moment not looked at yet.
     if (this.lastChangeCheck === previous) this.lastChangeCheck = startedAt;
+    return indexChanged;
+  }
+
+  // -------------------------------------------------------------------------
+  // The history index
+
+  /** `declared` of {@link IndexedIncident} for milliseconds since the epoch. */
+  private declaredKey(ms: number): number {
+    return this.isPostgres ? ms * 1000 : ms;
+  }
+
+  /**
+   * Incidents with what the history index needs, one row per entity, in one
+   * statement (so a change is seen whole or not at all).
+   */
+  private async indexRows(where: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<DbIndexRow[]> {
+    return where(this.db('incidents as i').leftJoin('incident_entities as e', 'e.incident_id', 'i.id')).select(
+      'i.id',
+      'i.version',
+      this.timestamp('i.updated_at', 'updated_at'),
+      this.isPostgres ? this.db.raw('(extract(epoch from i.declared_at) * 1000000)::bigint as declared') : 'i.declared_at as declared',
+      this.db.raw('lower(i.incident_type) as type'),
+      'e.entity_ref',
+      'e.system_ref',
+    );
+  }
+
+  private indexedOf(rows: DbIndexRow[]): Map<string, IndexedIncident> {
+    const out = new Map<string, IndexedIncident & { entityRefs: string[]; systemRefs: string[] }>();
+    // Refs and types repeat across thousands of rows: one string each, not one per row.
+    const strings = new Map<string, string>();
+    const one = (value: string) => {
+      const kept = strings.get(value);
+      if (kept !== undefined) return kept;
+      strings.set(value, value);
+      return value;
+    };
+    for (const row of rows) {
+      let incident = out.get(row.id);
+      if (!incident) {
+        incident = {
+          id: row.id,
+          declared: typeof row.declared === 'number' || /^\d+$/.test(row.declared) ? Number(row.declared) : this.declaredKey(toMillis(row.declared)!),
+          entityRefs: [],
+          systemRefs: [],
+          ...(row.type === null ? {} : { type: one(row.type) }),
+          version: Number(row.version),
+          updatedAt: toMillis(row.updated_at)!,
+        };
+        out.set(row.id, incident);
+      }
+      if (row.entity_ref !== null && !incident.entityRefs.includes(row.entity_ref)) incident.entityRefs.push(one(row.entity_ref));
+      if (row.system_ref !== null && !incident.systemRefs.includes(row.system_ref)) incident.systemRefs.push(one(row.system_ref));
+    }
+    // Arrays grown by push keep room for more; copies hold exactly their refs (a third of the index's memory).
+    for (const incident of out.values()) {
+      incident.entityRefs = incident.entityRefs.slice();
+      incident.systemRefs = incident.systemRefs.slice();
+    }
+    return out;
+  }
+
+  /**
+   * Loads the index of the incidents declared since `sinceMs` less
+   * {@link INDEX_SLACK_MS}, once for all the requests waiting; it replaces
+   * the index in use when done. Undefined when the window holds more than
+   * {@link INDEX_MAX_INCIDENTS}: every history is then selected by the database.
+   */
+  private loadIndex(sinceMs: number): Promise<IndexState | undefined> {
+    if (!this.indexLoad) {
+      const loadedAt = this.clock();
+      const from = new Date(sinceMs - INDEX_SLACK_MS);
+      this.indexLoad = (async () => {
+        const counted = await this.db('incidents').where('declared_at', '>=', from).count({ n: '*' }).first();
+        if (Number(counted?.n ?? 0) > INDEX_MAX_INCIDENTS) {
+          this.indexTooLarge = true;
+          this.indexState = undefined;
+          return undefined;
+        }
+        const rows = await this.indexRows(query => query.where('i.declared_at', '>=', from));
+        const state: IndexState = { index: HistoryIndex.of(this.indexedOf(rows).values()), since: this.declaredKey(from.getTime()), loadedAt };
+        this.indexState = state;
+        // Changes from the moment the load began are looked for again, now in this index.
+        if (this.lastChangeCheck === undefined || this.lastChangeCheck > loadedAt) this.lastChangeCheck = loadedAt;
+        return state;
+      })().finally(() => {
+        this.indexLoad = undefined;
+      });
+    }
+    return this.indexLoad;
+  }
+
+  /**
+   * Reads again the incidents of `rows` (changed ones, from {@link dropChanged})
+   * whose version or last change is not what the index holds. A read older
+   * than what the index holds already (a concurrent refresh) is not applied.
+   * True when the index changed.
+   */
+  private async refreshIndex(rows: Array<{ id: string; version: number | string; updated_at: DbTimestamp }>): Promise<boolean> {
+    if (!this.indexState) return false;
+    const stale = rows.filter(row => {
+      const kept = this.indexState?.index.get(row.id);
+      return !kept || kept.version !== Number(row.version) || kept.updatedAt !== toMillis(row.updated_at);
+    });
+    if (stale.length === 0) return false;
+    const ids = stale.map(row => row.id);
+    const read = this.indexedOf(await this.indexRows(query => this.whereAmong(query, 'i.id', this.idList(ids))));
+    const index = this.indexState?.index;
+    if (!index) return false;
+    for (const id of ids) {
+      const incident = read.get(id);
+      const kept = index.get(id);
+      if (!incident) index.remove(id);
+      else if (!kept || kept.version < incident.version || (kept.version === incident.version && kept.updatedAt <= incident.updatedAt)) index.put(incident);
+    }
+    return true;
+  }
+
+  /**
+   * The history from the index: the ids selected in process, their first
+   * repeat links (which change no version) read while the index is brought
+   * up to date, and read again only if that changed the selection.
+   * Undefined when the index cannot answer (too large, or a window older
+   * than the one it holds).
+   */
+  private async historyFromIndex(filter: HistoryFilter): Promise<LoadedIncident[] | undefined> {
+    const sinceMs = Date.parse(filter.since);
+    const state = this.indexState ?? (await this.loadIndex(sinceMs));
+    const since = this.declaredKey(sinceMs);
+    if (!state || since < state.since) return undefined;
+    // Past its maximum age the index is read again whole, behind the requests it keeps answering.
+    if (this.clock() - state.loadedAt > this.maxAgeMs) this.loadIndex(sinceMs).catch(() => undefined);
+    const selection = {
+      entityRefs: [...new Set(filter.entityRefs)],
+      systemRefs: [...new Set(filter.systemRefs)],
+      ...(filter.incidentType ? { incidentType: filter.incidentType.toLocaleLowerCase('en-US') } : {}),
+      since,
+      limit: filter.limit,
+    };
+    const first = state.index.select(selection);
+    const [changed, firstRepeats] = await Promise.all([this.dropChanged(), this.firstRepeats(first)]);
+    let ids = first;
+    let repeats = firstRepeats;
+    if (changed || this.indexState !== state) {
+      const again = (this.indexState ?? state).index.select(selection);
+      if (again.length !== first.length || again.some((id, i) => id !== first[i])) {
+        ids = again;
+        repeats = await this.firstRepeats(ids);
+      }
+    }
+    return this.withKept(ids.map(id => ({ id, repeat_at: repeats.get(id) ?? null })));
+  }
+
+  /** The first repeat link of each of the incidents that have one (one query, incident_repeats_earlier_idx). */
+  private async firstRepeats(ids: string[]): Promise<Map<string, DbTimestamp>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ earlier_incident_id: string; at: DbTimestamp }> = await this.whereAmong(
+      this.db('incident_repeats'),
+      'earlier_incident_id',
+      this.idList(ids),
+    )
+      .groupBy('earlier_incident_id')
+      .select('earlier_incident_id', this.timestamp('min(linked_at)', 'at'));
+    return new Map(rows.map(row => [row.earlier_incident_id, row.at]));
   }
 
   async listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>> {
