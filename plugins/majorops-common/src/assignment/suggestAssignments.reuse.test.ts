@@ -97,6 +97,18 @@ describe('suggestAssignments called again with the same incident objects', () =>
     same(value, NOW);
   });
 
+  it('answers as the reference when the same people are asked about in other time zones (the hour kept per role is per zone)', () => {
+    const value = input(14);
+    // Settled first in UTC, then read again in zones whose hours of the week differ (one by only a quarter of the day).
+    same(value, NOW);
+    for (const zones of [['Asia/Tokyo'], ['America/New_York', 'UTC'], ['Asia/Kolkata', 'Europe/Berlin', 'Asia/Tokyo'], ['UTC']]) {
+      const users = value.users.map((u, i) => ({ ...u, timeZone: zones[i % zones.length] }));
+      same({ ...value, users }, NOW);
+      same({ ...value, users, timeZone: 'Pacific/Auckland' }, NOW);
+    }
+    same({ ...value, timeZone: 'Australia/Adelaide' }, NOW);
+  });
+
   it('answers as the reference after incidents are changed in place: roles, type, tech and entities', () => {
     const value = input(13);
     same(value, plus(NOW, DAY));

@@ -9,7 +9,7 @@ import {
   AssignmentConfig,
   DEFAULT_ASSIGNMENT_CONFIG,
 } from './config';
-import { engagementPatternOfInstants, engagementValueOfInstants } from './timeOfDay';
+import { engagementPatternOfCounts, engagementValueOfCounts, hourOfWeek, inEngagementWindow } from './timeOfDay';
 import { readTimestamp } from './timestamps';
 import type {
   AssignmentCandidate,
@@ -88,11 +88,54 @@ interface KnownIncident {
   type?: string;
   tech: string[];
   /** Role spans taken by `now`, with whether they are still held. */
-  roles: Array<{ role: IncidentRole; userRef: string; assigned: number; held: boolean }>;
+  roles: KnownRole[];
+}
+
+/** A role taken by `now`, and whether it is still held. */
+interface KnownRole {
+  role: IncidentRole;
+  userRef: string;
+  assigned: number;
+  held: boolean;
+  /** The hour of the week of `assigned` in `zone`, the last zone asked about (see `hourAssignedIn`). */
+  zone?: string;
+  hour: number;
+}
+
+/**
+ * The hour of the week at which the role was taken, in `timeZone`: kept on
+ * the role for the last zone asked about, since most people share a zone and
+ * the roles of an incident settled are read again on every call.
+ */
+function hourAssignedIn(role: KnownRole, timeZone: string): number {
+  if (role.zone !== timeZone) {
+    role.hour = hourOfWeek(role.assigned, timeZone);
+    role.zone = timeZone;
+  }
+  return role.hour;
 }
 
 function label(incident: AssignmentIncident): string {
   return incident.title ? `${incident.id} '${incident.title}'` : incident.id;
+}
+
+/**
+ * One instance of each ref kept in what is read of the incidents (the same
+ * text, so nothing reads differently). The backend keeps thousands of
+ * incident records, each with its own copies of the same few thousand user
+ * and entity refs; kept as one shared copy, the refs looked up on every call
+ * are in the processor's cache rather than scattered over the heap, where each
+ * look-up cost a memory access. Bounded: cleared when full (it only saves time).
+ */
+const sharedRefs = new Map<string, string>();
+const MAX_SHARED_REFS = 100_000;
+
+function shared(ref: string): string {
+  const kept = sharedRefs.get(ref);
+  if (kept !== undefined) return kept;
+  if (sharedRefs.size >= MAX_SHARED_REFS) sharedRefs.clear();
+  sharedRefs.set(ref, ref);
+  return ref;
 }
 
 const addDistinct = (list: string[], value: string) => {
@@ -183,20 +226,38 @@ function timesOf(incident: AssignmentIncident, index: number): ReadTimes {
  * An incident as it stands once everything on it happened (every timestamp
  * at or before `now`): the same for any later `now`, so kept per incident
  * object and reused while the record and what the catalog says of its
- * entities are the very same as when it was read.
+ * entities are the very same as when it was read. The incident as known and
+ * what it was read of are one object: the check on every call brings into
+ * the processor's cache what the call then reads.
  */
-interface SettledIncident {
-  known: KnownIncident;
-  times: ReadTimes;
+interface SettledIncident extends KnownIncident {
   /** The latest of its timestamps: reused only at this `now` or later. */
   settled: number;
+  /** The record as read: each field (string, array or span object) compared by identity. */
+  declaredAt: string;
+  resolvedAt?: string;
+  reopenedAt?: string;
+  repeatLinkedAt?: string;
+  spans: AssignmentIncident['roles'];
+  /**
+   * Per span, `SPAN_FIELDS` entries in a row: the span object, and its
+   * `assignedAt`, `releasedAt`, `role` and `userRef` as read. One array rather
+   * than objects per span: the check of every incident on every call reads
+   * one place in memory.
+   */
+  spanFields: unknown[];
   incidentType?: string;
-  tech?: readonly string[];
+  techAsRead?: readonly string[];
   techValues?: string[];
   entities: AssignmentIncident['entities'];
   /** Per affected entity as read: its refs, and the catalog's system and tech for it then, where they were used. */
-  affected: Array<{ entityRef: string; systemRef?: string; catalogSystemRef?: string; catalogTech?: string[] }>;
+  affected: Array<{ entityRef: string; systemRef?: string; key: string; catalogSystemRef?: string; catalogTech?: string[] }>;
 }
+
+const SPAN_FIELDS = 5;
+
+const spanFieldsOf = (spans: AssignmentIncident['roles']): unknown[] =>
+  spans.flatMap(span => [span, span.assignedAt, span.releasedAt, span.role, span.userRef]);
 
 const settledIncidents = new WeakMap<AssignmentIncident, SettledIncident>();
 
@@ -210,15 +271,30 @@ const sameValues = (a: readonly string[] | undefined, b: readonly string[] | und
   return true;
 };
 
+/**
+ * Whether the incident is still as it was read when settled: the very same
+ * strings, spans and arrays (the timestamps read of the same strings are the
+ * same numbers), and the same from the catalog where its entities' system or
+ * tech were taken from it.
+ */
 function stillSettled(kept: SettledIncident, incident: AssignmentIncident, entities: Map<string, AssignmentEntity>): boolean {
-  const times = readTimes.get(incident);
-  if (times !== kept.times || !stillRead(times, incident)) return false;
-  if (incident.incidentType !== kept.incidentType || incident.tech !== kept.tech || !sameValues(incident.tech, kept.techValues)) return false;
-  // Settled: every span is among the roles, in order.
-  const roles = kept.known.roles;
-  for (let r = 0; r < roles.length; r++) {
-    const span = incident.roles[r];
-    if (span.role !== roles[r].role || span.userRef !== roles[r].userRef) return false;
+  const spans = incident.roles;
+  if (
+    kept.declaredAt !== incident.declaredAt ||
+    kept.resolvedAt !== incident.resolvedAt ||
+    kept.reopenedAt !== incident.reopenedAt ||
+    kept.repeatLinkedAt !== incident.repeatLinkedAt ||
+    kept.spans !== spans ||
+    kept.spanFields.length !== spans.length * SPAN_FIELDS
+  ) {
+    return false;
+  }
+  if (incident.incidentType !== kept.incidentType || incident.tech !== kept.techAsRead || !sameValues(incident.tech, kept.techValues)) return false;
+  const fields = kept.spanFields;
+  for (let r = 0, f = 0; r < spans.length; r++, f += SPAN_FIELDS) {
+    const span = spans[r];
+    if (fields[f] !== span || fields[f + 1] !== span.assignedAt || fields[f + 2] !== span.releasedAt) return false;
+    if (fields[f + 3] !== span.role || fields[f + 4] !== span.userRef) return false;
   }
   if (incident.entities !== kept.entities || incident.entities.length !== kept.affected.length) return false;
   for (let e = 0; e < kept.affected.length; e++) {
@@ -226,9 +302,11 @@ function stillSettled(kept: SettledIncident, incident: AssignmentIncident, entit
     const read = kept.affected[e];
     if (affected.entityRef !== read.entityRef || affected.systemRef !== read.systemRef) return false;
     // What the catalog says is compared only where it was used (incidents of other targets' entities are read alike).
-    const catalog = entities.get(affected.entityRef);
-    if (affected.systemRef == null && catalog?.systemRef !== read.catalogSystemRef) return false;
-    if (incident.tech === undefined && !sameValues(nonEmpty(catalog?.tech), read.catalogTech)) return false;
+    if (affected.systemRef == null || incident.tech === undefined) {
+      const catalog = entities.get(read.key);
+      if (affected.systemRef == null && catalog?.systemRef !== read.catalogSystemRef) return false;
+      if (incident.tech === undefined && !sameValues(nonEmpty(catalog?.tech), read.catalogTech)) return false;
+    }
   }
   return true;
 }
@@ -240,7 +318,7 @@ function knownAt(
   entities: Map<string, AssignmentEntity>,
 ): KnownIncident | undefined {
   const kept = settledIncidents.get(incident);
-  if (kept && nowMs >= kept.settled && stillSettled(kept, incident, entities)) return kept.known;
+  if (kept && nowMs >= kept.settled && stillSettled(kept, incident, entities)) return kept;
   const known = readKnownAt(incident, index, nowMs, entities);
   if (!known) return undefined;
   const times = readTimes.get(incident)!;
@@ -248,12 +326,18 @@ function knownAt(
   for (const role of times.roles) settled = Math.max(settled, role.assigned, role.released ?? -Infinity);
   // NaN (a role not read) never compares: such an incident is read again every time.
   if (nowMs >= settled && known.roles.length === incident.roles.length) {
+    // The strings the times were read of (`times` was read of the record as it is now).
     settledIncidents.set(incident, {
-      known,
-      times,
+      ...known,
       settled,
+      declaredAt: times.declaredAt,
+      resolvedAt: times.resolvedAt,
+      reopenedAt: times.reopenedAt,
+      repeatLinkedAt: times.repeatLinkedAt,
+      spans: times.spans,
+      spanFields: spanFieldsOf(incident.roles),
       incidentType: incident.incidentType,
-      tech: incident.tech,
+      techAsRead: incident.tech,
       techValues: incident.tech ? [...incident.tech] : undefined,
       entities: incident.entities,
       affected: incident.entities.map(affected => {
@@ -262,6 +346,7 @@ function knownAt(
         return {
           entityRef: affected.entityRef,
           systemRef: affected.systemRef,
+          key: shared(affected.entityRef),
           catalogSystemRef: affected.systemRef == null ? catalog?.systemRef : undefined,
           catalogTech: tech ? [...tech] : undefined,
         };
@@ -286,13 +371,13 @@ function readKnownAt(
   const systemRefs: string[] = [];
   const entityRefs: string[] = [];
   const tech: string[] = [];
-  if (incident.tech !== undefined) for (const t of incident.tech) addDistinct(tech, normalize(t));
+  if (incident.tech !== undefined) for (const t of incident.tech) addDistinct(tech, shared(normalize(t)));
   for (const affected of incident.entities) {
-    addDistinct(entityRefs, affected.entityRef);
+    addDistinct(entityRefs, shared(affected.entityRef));
     const catalog = entities.get(affected.entityRef);
     const systemRef = affected.systemRef ?? catalog?.systemRef;
-    if (systemRef) addDistinct(systemRefs, systemRef);
-    if (incident.tech === undefined && catalog?.tech) for (const t of catalog.tech) addDistinct(tech, normalize(t));
+    if (systemRef) addDistinct(systemRefs, shared(systemRef));
+    if (incident.tech === undefined && catalog?.tech) for (const t of catalog.tech) addDistinct(tech, shared(normalize(t)));
   }
   const roles: KnownIncident['roles'] = [];
   for (let r = 0; r < times.roles.length; r++) {
@@ -302,7 +387,7 @@ function readKnownAt(
     if (Number.isNaN(assigned)) assigned = readTimestamp(span.assignedAt, `incidents[${index}].roles[${r}].assignedAt`);
     if (assigned > nowMs) continue;
     if (released !== undefined && Number.isNaN(released)) released = readTimestamp(span.releasedAt!, `incidents[${index}].roles[${r}].releasedAt`);
-    roles.push({ role: span.role, userRef: span.userRef, assigned, held: released === undefined || released > nowMs });
+    roles.push({ role: span.role, userRef: shared(span.userRef), assigned, held: released === undefined || released > nowMs, zone: undefined, hour: 0 });
   }
   return {
     incident,
@@ -312,7 +397,7 @@ function readKnownAt(
     reopenedOrRepeated: (times.reopened !== undefined && times.reopened <= nowMs) || (times.repeated !== undefined && times.repeated <= nowMs),
     entityRefs,
     systemRefs,
-    type: incident.incidentType ? normalize(incident.incidentType) : undefined,
+    type: incident.incidentType ? shared(normalize(incident.incidentType)) : undefined,
     tech,
     roles,
   };
@@ -323,12 +408,18 @@ interface Facet {
   ref: string;
   key: string;
   phrase: string;
+  /** Its place among the facets of its kind (they are matched in this order). */
+  order: number;
+  /** The type and tech facets: the index of their topic among the experts' topics. */
+  topic?: number;
 }
 
 interface Target {
   entityRefs: string[];
   /** Per affected entity: its owner, its system and the system's owner. */
   ownership: Array<{ entityRef: string; ownerRef?: string; systemRef?: string; systemOwnerRef?: string }>;
+  /** Every owner and system owner in `ownership`: someone in none of them owns nothing here. */
+  owners: Set<string>;
   systemRefs: Set<string>;
   type?: string;
   tech: string[];
@@ -337,7 +428,18 @@ interface Target {
   systemFacets: Facet[];
   typeFacet?: Facet;
   techFacets: Facet[];
+  /** The facets by ref, to match a past incident's (distinct) refs without comparing each with each. */
+  entityFacetOf: Map<string, Facet>;
+  systemFacetOf: Map<string, Facet>;
+  techFacetOf: Map<string, Facet>;
+  /** The experts' topics: the type, if any, then the tech values (the topic of each facet). */
+  topics: Array<{ kind: 'type' | 'tech'; value: string }>;
 }
+
+const facetsOf = (refs: string[], kind: string, phrase: (ref: string) => string, firstTopic?: number): Facet[] =>
+  refs.map((ref, order) => ({ ref, key: `${kind}:${ref}`, phrase: phrase(ref), order, ...(firstTopic === undefined ? {} : { topic: firstTopic + order }) }));
+
+const byRef = (facets: Facet[]) => new Map(facets.map(f => [f.ref, f]));
 
 function describeTarget(input: AssignmentInput, entities: Map<string, AssignmentEntity>): Target {
   const ownership: Target['ownership'] = [];
@@ -358,16 +460,29 @@ function describeTarget(input: AssignmentInput, entities: Map<string, Assignment
   const entityRefs = [...new Set(input.incident.entities.map(e => e.entityRef))].sort(compareStrings);
   const type = input.incident.incidentType ? normalize(input.incident.incidentType) : undefined;
   const sortedTech = [...tech].sort(compareStrings);
+  const owners = new Set<string>();
+  for (const o of ownership) {
+    if (o.ownerRef) owners.add(o.ownerRef);
+    if (o.systemOwnerRef) owners.add(o.systemOwnerRef);
+  }
+  const entityFacets = facetsOf(entityRefs, 'entity', ref => `on ${ref}`);
+  const systemFacets = facetsOf([...systemRefs].sort(compareStrings), 'system', ref => `in ${ref}`);
+  const techFacets = facetsOf(sortedTech, 'tech', ref => `involving ${ref}`, type ? 1 : 0);
   return {
     entityRefs,
     ownership,
+    owners,
     systemRefs,
     type,
     tech: sortedTech,
-    entityFacets: entityRefs.map(ref => ({ ref, key: `entity:${ref}`, phrase: `on ${ref}` })),
-    systemFacets: [...systemRefs].sort(compareStrings).map(ref => ({ ref, key: `system:${ref}`, phrase: `in ${ref}` })),
-    ...(type ? { typeFacet: { ref: type, key: `type:${type}`, phrase: `of type ${type}` } } : {}),
-    techFacets: sortedTech.map(ref => ({ ref, key: `tech:${ref}`, phrase: `involving ${ref}` })),
+    entityFacets,
+    systemFacets,
+    ...(type ? { typeFacet: { ref: type, key: `type:${type}`, phrase: `of type ${type}`, order: 0, topic: 0 } } : {}),
+    techFacets,
+    entityFacetOf: byRef(entityFacets),
+    systemFacetOf: byRef(systemFacets),
+    techFacetOf: byRef(techFacets),
+    topics: [...(type ? [{ kind: 'type' as const, value: type }] : []), ...sortedTech.map(value => ({ kind: 'tech' as const, value }))],
   };
 }
 
@@ -382,8 +497,17 @@ function pointsOf(value: number, weight: number, penalty: boolean): number {
   return points === 0 ? 0 : points;
 }
 
+/** Whether the user, or a group they are a member of, is among `refs`. */
+function inAnyOf(refs: Set<string>, user: AssignmentUser): boolean {
+  if (refs.has(user.userRef)) return true;
+  for (const ref of user.memberOf) if (refs.has(ref)) return true;
+  return false;
+}
+
 /** The `value` of {@link ownershipOf}. */
 function ownershipValueOf(user: AssignmentUser, target: Target, config: AssignmentConfig): number {
+  // Most people are in none of the owning teams: told by a look-up per team rather than a comparison with each owner.
+  if (!inAnyOf(target.owners, user)) return 0;
   const mine = (ref: string) => ref === user.userRef || user.memberOf.includes(ref);
   let value = 0;
   for (const o of target.ownership) {
@@ -423,14 +547,6 @@ interface IncidentFactors {
   decay: number;
 }
 
-function factorsOf(known: KnownIncident, nowMs: number, config: AssignmentConfig): IncidentFactors {
-  const outcome = outcomeOf(known);
-  const outcomeFactor =
-    outcome === 'clean' ? config.outcomeFactors.clean : outcome === 'unresolved' ? config.outcomeFactors.unresolved : config.outcomeFactors.reopenedOrRepeated;
-  const ageDays = Math.max(0, nowMs - known.declared) / MS_PER_DAY;
-  return { outcome, outcomeFactor, severityFactor: config.severityFactors[known.incident.severity], decay: Math.pow(0.5, ageDays / config.halfLifeDays) };
-}
-
 /** How a past incident matches the target: computed once per incident, whoever held a role on it. */
 interface IncidentMatch {
   /** Sum of the facets' weights. */
@@ -439,41 +555,65 @@ interface IncidentMatch {
   facets: Facet[];
 }
 
-const NO_MATCH: IncidentMatch = { match: 0, facets: [] };
+const NO_FACETS: Facet[] = [];
 
-function matchOf(known: KnownIncident, target: Target, config: AssignmentConfig): IncidentMatch {
-  let facets: Facet[] | undefined;
-  let match = 0;
-  for (const facet of target.entityFacets) {
-    if (known.entityRefs.includes(facet.ref)) (facets ??= []).push(facet);
+/** A past incident as analysed once for the target and `now`. */
+interface PastIncident extends IncidentFactors, IncidentMatch {
+  known: KnownIncident;
+  /** `known.declared`, for the sort. */
+  declared: number;
+  /** Its candidates' engagements in the `EngagementLog`: this many from this one. */
+  firstEngagement: number;
+  engagements: number;
+}
+
+/** The facets of `facetOf` among `refs` (distinct), in the facets' order. */
+function facetsAmong(refs: readonly string[], facetOf: Map<string, Facet>): Facet[] | undefined {
+  let found: Facet[] | undefined;
+  if (facetOf.size === 0) return found;
+  for (const ref of refs) {
+    const facet = facetOf.get(ref);
+    if (facet) (found ??= []).push(facet);
   }
+  if (found && found.length > 1) found.sort((a, b) => a.order - b.order);
+  return found;
+}
+
+function pastIncidentOf(known: KnownIncident, target: Target, nowMs: number, config: AssignmentConfig): PastIncident {
+  const outcome = outcomeOf(known);
+  const outcomeFactor =
+    outcome === 'clean' ? config.outcomeFactors.clean : outcome === 'unresolved' ? config.outcomeFactors.unresolved : config.outcomeFactors.reopenedOrRepeated;
+  const ageDays = Math.max(0, nowMs - known.declared) / MS_PER_DAY;
+  // The facets matched: the entities, or else the systems; the type; the tech values.
+  let match = 0;
+  let facets = facetsAmong(known.entityRefs, target.entityFacetOf);
   if (facets) match += config.facets.entity;
   else {
-    for (const facet of target.systemFacets) {
-      if (known.systemRefs.includes(facet.ref)) (facets ??= []).push(facet);
-    }
+    facets = facetsAmong(known.systemRefs, target.systemFacetOf);
     if (facets) match += config.facets.system;
   }
   if (target.typeFacet && known.type === target.typeFacet.ref) {
     match += config.facets.type;
     (facets ??= []).push(target.typeFacet);
   }
-  let sharedTech = 0;
-  for (const facet of target.techFacets) {
-    if (known.tech.includes(facet.ref)) {
-      sharedTech++;
-      (facets ??= []).push(facet);
-    }
+  const tech = facetsAmong(known.tech, target.techFacetOf);
+  if (tech) {
+    match += config.facets.tech * Math.min(tech.length, config.facets.maxTechMatches);
+    if (facets) facets.push(...tech);
+    else facets = tech;
   }
-  if (sharedTech > 0) match += config.facets.tech * Math.min(sharedTech, config.facets.maxTechMatches);
-  return facets ? { match, facets } : NO_MATCH;
-}
-
-/** A past incident as analysed once for the target. */
-interface PastIncident {
-  known: KnownIncident;
-  factors: IncidentFactors;
-  match: IncidentMatch;
+  return {
+    known,
+    declared: known.declared,
+    firstEngagement: 0,
+    engagements: 0,
+    outcome,
+    outcomeFactor,
+    severityFactor: config.severityFactors[known.incident.severity],
+    decay: Math.pow(0.5, ageDays / config.halfLifeDays),
+    match: facets ? match : 0,
+    facets: facets ?? NO_FACETS,
+  };
 }
 
 /** Someone's part in a past incident: the role that counts most for them on it. */
@@ -484,61 +624,11 @@ interface Engagement {
 
 /** Same value, and same floating-point order, as role factor × outcome × severity × recency. */
 function incidentWeight(past: PastIncident, role: IncidentRole, config: AssignmentConfig): number {
-  const f = past.factors;
-  return config.roleFactors[role] * f.outcomeFactor * f.severityFactor * f.decay;
-}
-
-/**
- * Each person's engagements in the history, in the history's order: per
- * incident the strongest role they held (the strongest factor, then the first
- * listed). Built once, so that each person's expertise reads only their own incidents.
- */
-function engagementsByUserOf(history: PastIncident[], config: AssignmentConfig): Map<string, Engagement[]> {
-  const byUser = new Map<string, Engagement[]>();
-  const add = (userRef: string, engagement: Engagement) => {
-    const list = byUser.get(userRef);
-    if (list) list.push(engagement);
-    else byUser.set(userRef, [engagement]);
-  };
-  // An incident has a handful of roles: the strongest per person found by scanning, in the order people first appear.
-  const people: string[] = [];
-  const strongest: IncidentRole[] = [];
-  for (const past of history) {
-    const spans = past.known.roles;
-    if (spans.length === 1) {
-      add(spans[0].userRef, { past, role: spans[0].role });
-      continue;
-    }
-    people.length = 0;
-    strongest.length = 0;
-    for (const span of spans) {
-      const at = people.indexOf(span.userRef);
-      if (at < 0) {
-        people.push(span.userRef);
-        strongest.push(span.role);
-      } else if (config.roleFactors[span.role] > config.roleFactors[strongest[at]]) strongest[at] = span.role;
-    }
-    for (let i = 0; i < people.length; i++) add(people[i], { past, role: strongest[i] });
-  }
-  return byUser;
+  return config.roleFactors[role] * past.outcomeFactor * past.severityFactor * past.decay;
 }
 
 /** At most this many past incidents are shown as evidence per person. */
 const EVIDENCE_SHOWN = 5;
-
-/** What a score needs of someone's expertise: the raw evidence, and whether any past incident matched a facet. */
-function expertiseValueOf(engagements: Engagement[], config: AssignmentConfig): { raw: number; matchedAnyFacet: boolean } {
-  let raw = 0;
-  let matchedAnyFacet = false;
-  for (const { past, role } of engagements) {
-    const { facets, match } = past.match;
-    if (facets.length === 0) continue;
-    matchedAnyFacet = true;
-    if (match === 0) continue;
-    raw += match * incidentWeight(past, role, config);
-  }
-  return { raw, matchedAnyFacet };
-}
 
 /** The evidence and reasons of someone's expertise, for the people shown. */
 function expertiseDetailsOf(engagements: Engagement[], nowMs: number, config: AssignmentConfig): { evidence: ExpertiseEvidence[]; reasons: string[] } {
@@ -551,7 +641,7 @@ function expertiseDetailsOf(engagements: Engagement[], nowMs: number, config: As
     b.weight - a.weight || compareStrings(a.engagement.past.known.incident.id, b.engagement.past.known.incident.id);
   for (const engagement of engagements) {
     const { past, role } = engagement;
-    const { facets: matched, match } = past.match;
+    const { facets: matched, match } = past;
     for (const { key, phrase } of matched) {
       const facet = facets.get(key);
       if (facet) facet.items.push(engagement);
@@ -574,8 +664,8 @@ function expertiseDetailsOf(engagements: Engagement[], nowMs: number, config: As
       severity: known.incident.severity,
       declaredAt: known.incident.declaredAt,
       role,
-      matches: past.match.facets.map(f => f.key),
-      outcome: past.factors.outcome,
+      matches: past.facets.map(f => f.key),
+      outcome: past.outcome,
       weight,
     };
   });
@@ -586,7 +676,7 @@ function expertiseDetailsOf(engagements: Engagement[], nowMs: number, config: As
       if (group.length === 0) continue;
       const major = group.every(i => isMajor(i.past.known.incident.severity)) ? 'SEV1/SEV2 ' : '';
       const lastYear = group.every(i => nowMs - i.past.known.declared <= YEAR_MS) ? ' in the last year' : '';
-      const clean = group.filter(i => i.past.factors.outcome === 'clean').length;
+      const clean = group.filter(i => i.past.outcome === 'clean').length;
       const verb = commanded ? 'Commanded' : 'Held a role on';
       reasons.push(`${verb} ${group.length} ${major}incident${group.length === 1 ? '' : 's'} ${phrase}${lastYear} (${clean} resolved without reopen or repeat)`);
     }
@@ -629,29 +719,38 @@ function hasBurnout(reputation: AssignmentReputation | undefined, nowMs: number,
   return burnoutOf(reputation, nowMs, config).length > 0;
 }
 
-/** A candidate as scored: the values of the components; reasons and evidence are written when asked for. */
+/** A candidate: what the history says of them, then their score; reasons and evidence are written when asked for. */
 interface Scored {
   user: AssignmentUser;
+  /** Their place in userRef order (the users are sorted by it): equal scores are ranked by it. */
+  index: number;
   reputation?: AssignmentReputation;
   timeZone: string;
-  /** Component values (0–1), in the order of `ASSIGNMENT_COMPONENTS`. */
-  values: number[];
-  score: number;
+  /** The hour of the week of `now` in their time zone; or the error of an unknown zone, raised once the incidents are read. */
+  hourNow: number;
+  zoneError?: unknown;
+  /** Past incidents they held a role on (their engagements). */
+  engagements: number;
+  /** The raw evidence of expertise (match × weight of each engagement, in the history's order). */
+  expertise: number;
+  /** Whether any of their past incidents matched a facet of the target. */
+  matchedAnyFacet: boolean;
+  /** Roles they took before `now`, and those of them in the window around its hour of the week (time of day). */
+  rolesTaken: number;
+  rolesInWindow: number;
+  /** Why they are busy elsewhere, if they are. */
   busy: string[];
-  engagements: Engagement[];
+  ownership: number;
+  score: number;
+  /** Worth listing when left out: in an owning team, a track record on the incident's topics, or busy elsewhere. */
   relevant: boolean;
   /** Written by `detailsOf` for the people shown. */
   details?: { breakdown: Record<AssignmentComponent, AssignmentScoreComponent>; evidence: ExpertiseEvidence[] };
-  /** This person's entries among the exclusions, in the order they were left out. */
-  exclusions?: Exclusion[];
-}
-
-/** Someone left out of a slot: written out as an `AssignmentExclusion` only when listed. */
-interface Exclusion {
-  s: Scored;
-  slot: AssignmentSlot;
-  /** Shared between people left out for the same reasons: never changed. */
-  reasons: readonly string[];
+  /**
+   * Why they are left out of each slot they are left out of, by the slot's place in `SLOT_ORDER` (the order in
+   * which anyone is left out). The reasons are shared between people left out for the same ones: never changed.
+   */
+  leftOut?: Array<readonly string[] | undefined>;
 }
 
 /** The key of every suspended person's eligibility, whatever their level. */
@@ -661,9 +760,16 @@ const PENALTY = Object.fromEntries(ASSIGNMENT_COMPONENTS.map(c => [c, ASSIGNMENT
 
 const SLOT_ORDER: AssignmentSlot[] = ['incident-commander', 'operations-chief', 'expert'];
 
-function exclusionOf(e: Exclusion): AssignmentExclusion {
-  const user = e.s.user;
-  return { userRef: user.userRef, ...(user.displayName ? { displayName: user.displayName } : {}), slot: e.slot, reasons: [...e.reasons] };
+function exclusionOf(s: Scored, slot: number): AssignmentExclusion {
+  const user = s.user;
+  return { userRef: user.userRef, ...(user.displayName ? { displayName: user.displayName } : {}), slot: SLOT_ORDER[slot], reasons: [...s.leftOut![slot]!] };
+}
+
+/** How many slots someone is left out of. */
+function leftOutCount(s: Scored): number {
+  let count = 0;
+  if (s.leftOut) for (const reasons of s.leftOut) if (reasons) count++;
+  return count;
 }
 
 /** People left out of a slot for the same reasons, counted (the reasons compared one by one). */
@@ -709,28 +815,33 @@ class ExclusionCounter {
 }
 
 /**
- * Everyone left out when there are at most `limit` entries. Beyond that, the
+ * Everyone left out (`excluded` entries in all) when there are at most `limit` entries. Beyond that, the
  * people with some relevance, highest score first, as many as fit whole in
  * `limit`; everyone else counted by slot and reasons. Sorted by userRef, then slot.
  */
 function capExclusions(
-  excluded: Exclusion[],
   scored: Scored[],
+  excluded: number,
   limit: number,
 ): { listed: AssignmentExclusion[]; summary?: AssignmentExclusionSummary[] } {
   const bySlot = (a: AssignmentExclusion, b: AssignmentExclusion) =>
     compareStrings(a.userRef, b.userRef) || SLOT_ORDER.indexOf(a.slot) - SLOT_ORDER.indexOf(b.slot);
-  if (excluded.length <= limit) return { listed: excluded.map(exclusionOf).sort(bySlot) };
   const listed: AssignmentExclusion[] = [];
+  const listAll = excluded <= limit;
   const unlisted = new ExclusionCounter();
   // `scored` is ranked by score, then userRef.
   for (const s of scored) {
-    const entries = s.exclusions;
+    const entries = s.leftOut;
     if (!entries) continue;
-    if (s.relevant && listed.length + entries.length <= limit) for (const e of entries) listed.push(exclusionOf(e));
-    else for (const e of entries) unlisted.add(e.slot, e.reasons);
+    const list = listAll || (s.relevant && listed.length + leftOutCount(s) <= limit);
+    for (let slot = 0; slot < entries.length; slot++) {
+      const reasons = entries[slot];
+      if (!reasons) continue;
+      if (list) listed.push(exclusionOf(s, slot));
+      else unlisted.add(SLOT_ORDER[slot], reasons);
+    }
   }
-  return { listed: listed.sort(bySlot), summary: unlisted.summary() };
+  return listAll ? { listed: listed.sort(bySlot) } : { listed: listed.sort(bySlot), summary: unlisted.summary() };
 }
 
 /**
@@ -756,6 +867,194 @@ function validate(input: AssignmentInput) {
   });
 }
 
+/** Each user as a candidate, in userRef order, with their reputation (for a ref listed twice, the last) and time zone. */
+function candidatesOf(users: AssignmentUser[], input: AssignmentInput, nowMs: number): { scored: Scored[]; byRef: Map<string, Scored> } {
+  const byRef = new Map<string, Scored>();
+  /** The hour of the week of `now` per time zone. */
+  const hourNowIn = new Map<string, number>();
+  const scored = users.map((user, index): Scored => {
+    const timeZone = user.timeZone ?? input.timeZone ?? 'UTC';
+    let hourNow = hourNowIn.get(timeZone);
+    let zoneError: unknown;
+    if (hourNow === undefined) {
+      try {
+        hourNow = hourOfWeek(nowMs, timeZone);
+        hourNowIn.set(timeZone, hourNow);
+      } catch (error) {
+        zoneError = error;
+        hourNow = NaN;
+      }
+    }
+    const s: Scored = {
+      user,
+      index,
+      reputation: undefined,
+      timeZone,
+      hourNow,
+      zoneError,
+      engagements: 0,
+      expertise: 0,
+      matchedAnyFacet: false,
+      rolesTaken: 0,
+      rolesInWindow: 0,
+      busy: NO_BUSY,
+      ownership: 0,
+      score: 0,
+      relevant: false,
+      details: undefined,
+      leftOut: undefined,
+    };
+    byRef.set(user.userRef, s);
+    return s;
+  });
+  for (const reputation of input.reputation) {
+    const s = byRef.get(reputation.userRef);
+    if (s) s.reputation = reputation;
+  }
+  return { scored, byRef };
+}
+
+const NO_BUSY: string[] = [];
+
+/**
+ * The candidates' engagements, incident by incident as the incidents are
+ * read (with the roles they took, for the time of day): per incident, each candidate who held a role on it with the strongest
+ * role they held (the strongest factor, then the first listed). Kept in two
+ * flat lists, so that reading them again in the history's order reads no
+ * incident record.
+ */
+class EngagementLog {
+  readonly people: Scored[] = [];
+  readonly roles: IncidentRole[] = [];
+
+  /**
+   * Logs the engagements on `past` and notes where they are, and counts the
+   * roles taken before `now` for the time of day (only counts: in any order),
+   * as `engagementPatternOfInstants` counts instants. Done as the incident is read.
+   */
+  addAll(past: PastIncident, byRef: Map<string, Scored>, nowMs: number, config: AssignmentConfig): void {
+    const factor = config.roleFactors;
+    const { windowHours } = config.timeOfDay;
+    past.firstEngagement = this.people.length;
+    const spans = past.known.roles;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      const s = byRef.get(span.userRef);
+      if (!s) continue;
+      if (span.assigned < nowMs && !s.zoneError) {
+        s.rolesTaken++;
+        if (inEngagementWindow(hourAssignedIn(span, s.timeZone), s.hourNow, windowHours)) s.rolesInWindow++;
+      }
+      // One engagement per person, logged at their first span.
+      if (this.people.indexOf(s, past.firstEngagement) >= 0) continue;
+      let role = span.role;
+      for (let j = i + 1; j < spans.length; j++) if (spans[j].userRef === span.userRef && factor[spans[j].role] > factor[role]) role = spans[j].role;
+      this.people.push(s);
+      this.roles.push(role);
+    }
+    past.engagements = this.people.length - past.firstEngagement;
+  }
+
+  /** Someone's engagements, in the history's order. */
+  of(s: Scored, history: PastIncident[]): Engagement[] {
+    const engagements: Engagement[] = [];
+    for (const past of history) {
+      const end = past.firstEngagement + past.engagements;
+      for (let k = past.firstEngagement; k < end; k++) if (this.people[k] === s) engagements.push({ past, role: this.roles[k] });
+    }
+    return engagements;
+  }
+}
+
+/**
+ * Per candidate and expert topic (the target's type, then its tech values):
+ * the past incidents on the topic, their summed weight (in the history's
+ * order), how many were clean, and when the last was declared.
+ */
+class TopicTallies {
+  private readonly incidentCounts: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly cleanCounts: Float64Array;
+  private readonly lastDeclared: Float64Array;
+
+  constructor(
+    people: number,
+    private readonly topics: number,
+  ) {
+    const size = people * topics;
+    this.incidentCounts = new Float64Array(size);
+    this.weights = new Float64Array(size);
+    this.cleanCounts = new Float64Array(size);
+    this.lastDeclared = new Float64Array(size).fill(-Infinity);
+  }
+
+  add(person: number, topic: number, past: PastIncident, weight: number): void {
+    const at = person * this.topics + topic;
+    this.incidentCounts[at]++;
+    this.weights[at] += weight;
+    if (past.outcome === 'clean') this.cleanCounts[at]++;
+    this.lastDeclared[at] = Math.max(this.lastDeclared[at], past.declared);
+  }
+
+  of(person: number, topic: number): { incidents: number; weight: number; clean: number; last: number } {
+    const at = person * this.topics + topic;
+    return { incidents: this.incidentCounts[at], weight: this.weights[at], clean: this.cleanCounts[at], last: this.lastDeclared[at] };
+  }
+
+  incidents(person: number, topic: number): number {
+    return this.incidentCounts[person * this.topics + topic];
+  }
+}
+
+/**
+ * The history read again in its order, from the engagements logged (no
+ * incident record but the open ones is read again): per candidate their
+ * engagements, the evidence of expertise and the tallies per expert topic
+ * (sums in the history's order, as ever), and why they are busy elsewhere.
+ */
+function readHistory(history: PastIncident[], byRef: Map<string, Scored>, log: EngagementLog, config: AssignmentConfig, tallies: TopicTallies): void {
+  for (const past of history) {
+    const end = past.firstEngagement + past.engagements;
+    for (let k = past.firstEngagement; k < end; k++) {
+      const s = log.people[k];
+      s.engagements++;
+      if (past.facets.length === 0) continue;
+      s.matchedAnyFacet = true;
+      const weight = incidentWeight(past, log.roles[k], config);
+      if (past.match !== 0) s.expertise += past.match * weight;
+      for (const facet of past.facets) if (facet.topic !== undefined) tallies.add(s.index, facet.topic, past, weight);
+    }
+    if (past.known.open) {
+      for (const span of past.known.roles) {
+        const s = byRef.get(span.userRef);
+        if (!s || !span.held || (span.role !== 'incident-commander' && span.role !== 'operations-chief')) continue;
+        const doing = span.role === 'incident-commander' ? 'commanding' : 'running operations on';
+        const reason = `Already ${doing} ${label(past.known.incident)}`;
+        if (s.busy === NO_BUSY) s.busy = [reason];
+        else addDistinct(s.busy, reason);
+      }
+    }
+  }
+}
+
+/** The values (0–1) of the components of someone's score, in the order of `ASSIGNMENT_COMPONENTS`, written into `values`. */
+function componentValues(s: Scored, nowMs: number, config: AssignmentConfig, values: number[]): number[] {
+  const reputation = s.reputation;
+  const score = reputation?.score;
+  const peer = reputation?.peerPreference;
+  const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
+  values[0] = score === undefined ? 0 : score / 1000;
+  values[1] = reputation?.badge?.holds ? 1 : 0;
+  values[2] = s.ownership;
+  values[3] = s.expertise / (s.expertise + config.expertiseSaturation);
+  values[4] = peer === undefined ? config.peerPreferenceNeutral : (peer - 1) / 9;
+  values[5] = engagementValueOfCounts({ total: s.rolesTaken, inWindow: s.rolesInWindow }, config.timeOfDay);
+  values[6] = hoursPerWeek === undefined || hoursPerWeek <= 0 ? 0 : Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek);
+  values[7] = hasBurnout(reputation, nowMs, config) ? 1 : 0;
+  values[8] = s.busy.length > 0 ? 1 : 0;
+  return values;
+}
+
 /**
  * Suggestions for `input.incident` at `now`: the top N incident commanders,
  * a recommended operations chief, experts per incident type and tech value,
@@ -770,108 +1069,56 @@ export function suggestAssignments(
   const nowMs = parseIsoTimestamp(now, 'now');
   validate(input);
   const severity = input.incident.severity;
-  const entities = new Map(input.entities.map(e => [e.entityRef, e]));
-  const reputations = new Map(input.reputation.map(r => [r.userRef, r]));
+  const entities = new Map<string, AssignmentEntity>();
+  for (const entity of input.entities) entities.set(entity.entityRef, entity);
   const users = distinctByRef(input.users);
   const target = describeTarget(input, entities);
-  const history: KnownIncident[] = [];
+  const { scored, byRef } = candidatesOf(users, input, nowMs);
+  // Each past incident is read once, in the order given: what it is at `now`, how it matches, who took part.
+  const history: PastIncident[] = [];
+  const log = new EngagementLog();
   // Numbered as in the incidents other than the target, for the errors.
   let index = 0;
   for (const incident of input.incidents) {
     if (incident.id === input.incident.id) continue;
     const known = knownAt(incident, index++, nowMs, entities);
-    if (known) history.push(known);
+    if (!known) continue;
+    const past = pastIncidentOf(known, target, nowMs, config);
+    log.addAll(past, byRef, nowMs, config);
+    history.push(past);
   }
-  history.sort((a, b) => a.declared - b.declared || compareStrings(a.incident.id, b.incident.id));
-  // Each past incident is analysed once; each person then reads only their own engagements.
-  const past: PastIncident[] = history.map(known => ({ known, factors: factorsOf(known, nowMs, config), match: matchOf(known, target, config) }));
-  const engagementsOf = engagementsByUserOf(past, config);
-
-  const busyByUser = new Map<string, string[]>();
-  /** When each person took a role, in milliseconds. */
-  const engagementsByUser = new Map<string, number[]>();
-  for (const known of history) {
-    for (const span of known.roles) {
-      const list = engagementsByUser.get(span.userRef);
-      if (list) list.push(span.assigned);
-      else engagementsByUser.set(span.userRef, [span.assigned]);
-      if (known.open && span.held && (span.role === 'incident-commander' || span.role === 'operations-chief')) {
-        const reasons = busyByUser.get(span.userRef) ?? [];
-        const doing = span.role === 'incident-commander' ? 'commanding' : 'running operations on';
-        const reason = `Already ${doing} ${label(known.incident)}`;
-        if (!reasons.includes(reason)) reasons.push(reason);
-        busyByUser.set(span.userRef, reasons);
-      }
-    }
-  }
+  // An unknown time zone: its error, once the incidents were read (as before, the first in userRef order).
+  for (const s of scored) if (s.zoneError) throw s.zoneError;
+  history.sort((a, b) => a.declared - b.declared || compareStrings(a.known.incident.id, b.known.incident.id));
+  const tallies = new TopicTallies(scored.length, target.topics.length);
+  readHistory(history, byRef, log, config, tallies);
 
   const w = config.weights;
-  const timeOfDay = { config: config.timeOfDay };
-  // Without engagements the pattern depends on the time zone only.
-  const valueWithout = new Map<string, number>();
-  /** The options of `engagementValueOfInstants` per time zone, written once. */
-  const optionsByZone = new Map<string, { config: AssignmentConfig['timeOfDay']; timeZone: string }>();
-  const timeOfDayValueOf = (userRef: string, timeZone: string): number => {
-    const engagements = engagementsByUser.get(userRef);
-    if (engagements) {
-      let options = optionsByZone.get(timeZone);
-      if (!options) {
-        options = { ...timeOfDay, timeZone };
-        optionsByZone.set(timeZone, options);
-      }
-      return engagementValueOfInstants(engagements, nowMs, options);
-    }
-    let value = valueWithout.get(timeZone);
-    if (value === undefined) {
-      value = engagementValueOfInstants([], nowMs, { ...timeOfDay, timeZone });
-      valueWithout.set(timeZone, value);
-    }
-    return value;
-  };
   // Busy people are left out rather than marked down when `excludeBusy` is set.
   const weightOf = (c: AssignmentComponent) => (c === 'busy' && config.excludeBusy ? 0 : w[c]);
   const weights = ASSIGNMENT_COMPONENTS.map(weightOf);
   const penalties = ASSIGNMENT_COMPONENTS.map(c => PENALTY[c]);
-  const NO_BUSY: string[] = [];
-  const NO_ENGAGEMENTS: Engagement[] = [];
-  const scored: Scored[] = users.map(user => {
-    const reputation = reputations.get(user.userRef);
-    const timeZone = user.timeZone ?? input.timeZone ?? 'UTC';
-    const ownership = ownershipValueOf(user, target, config);
-    const engagements = engagementsOf.get(user.userRef) ?? NO_ENGAGEMENTS;
-    const expertise = expertiseValueOf(engagements, config);
-    const busy = busyByUser.get(user.userRef) ?? NO_BUSY;
-    const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
-    const peer = reputation?.peerPreference;
-    const score = reputation?.score;
-    // In the order of ASSIGNMENT_COMPONENTS.
-    const values = [
-      score === undefined ? 0 : score / 1000,
-      reputation?.badge?.holds ? 1 : 0,
-      ownership,
-      expertise.raw / (expertise.raw + config.expertiseSaturation),
-      peer === undefined ? config.peerPreferenceNeutral : (peer - 1) / 9,
-      timeOfDayValueOf(user.userRef, timeZone),
-      hoursPerWeek === undefined || hoursPerWeek <= 0 ? 0 : Math.min(1, hoursPerWeek / config.workloadFullHoursPerWeek),
-      hasBurnout(reputation, nowMs, config) ? 1 : 0,
-      busy.length > 0 ? 1 : 0,
-    ];
+  const values: number[] = ASSIGNMENT_COMPONENTS.map(() => 0);
+  for (const s of scored) {
+    s.ownership = ownershipValueOf(s.user, target, config);
+    componentValues(s, nowMs, config, values);
     let total = 0;
     for (let c = 0; c < values.length; c++) total += pointsOf(values[c], weights[c], penalties[c]);
-    // Worth listing when left out: in an owning team, a track record on the incident's topics, or busy elsewhere.
-    const relevant = ownership > 0 || expertise.matchedAnyFacet || busy.length > 0;
-    return { user, reputation, timeZone, values, score: round1(total), busy, engagements, relevant };
-  });
-  scored.sort((a, b) => b.score - a.score || compareStrings(a.user.userRef, b.user.userRef));
+    s.score = round1(total);
+    s.relevant = s.ownership > 0 || s.matchedAnyFacet || s.busy.length > 0;
+  }
+  // By score, then userRef (the order of `index`).
+  scored.sort((a, b) => b.score - a.score || a.index - b.index);
 
   /** The breakdown with every reason, and the evidence, of someone shown. */
   const detailsOf = (s: Scored): NonNullable<Scored['details']> => {
     if (s.details) return s.details;
-    const { user, reputation, values } = s;
+    const { user, reputation } = s;
+    const values = componentValues(s, nowMs, config, []);
     const score = reputation?.score;
     const peer = reputation?.peerPreference;
     const hoursPerWeek = reputation?.workload?.totals?.incidentHoursPerWeek;
-    const expertise = expertiseDetailsOf(s.engagements, nowMs, config);
+    const expertise = expertiseDetailsOf(log.of(s, history), nowMs, config);
     const reasonsOf = (c: AssignmentComponent): string[] => {
       switch (c) {
         case 'reputation':
@@ -888,7 +1135,7 @@ export function suggestAssignments(
             : [`Peers would want them as primary contact on the next P1: ${peer}/10 on average`];
         case 'timeOfDay':
           return [
-            engagementPatternOfInstants(engagementsByUser.get(user.userRef) ?? [], nowMs, { ...timeOfDay, timeZone: s.timeZone }).reason.replace(/\.$/, ''),
+            engagementPatternOfCounts({ total: s.rolesTaken, inWindow: s.rolesInWindow }, s.hourNow, s.timeZone, config.timeOfDay).reason.replace(/\.$/, ''),
           ];
         case 'workload':
           return hoursPerWeek === undefined || hoursPerWeek <= 0 ? [] : [`${hoursPerWeek} hours in incidents per week recently`];
@@ -926,12 +1173,11 @@ export function suggestAssignments(
     };
   };
 
-  const excluded: Exclusion[] = [];
+  /** Entries of `excluded` in all: written out only for the people listed. */
+  let excluded = 0;
   const exclude = (s: Scored, slot: AssignmentSlot, reasons: readonly string[]) => {
-    const e = { s, slot, reasons };
-    excluded.push(e);
-    if (s.exclusions) s.exclusions.push(e);
-    else s.exclusions = [e];
+    (s.leftOut ??= [])[SLOT_ORDER.indexOf(slot)] = reasons;
+    excluded++;
   };
   /**
    * The one-reason lists of eligibility, shared by everyone at the same level (`eligibleFor` per level, not per
@@ -952,76 +1198,71 @@ export function suggestAssignments(
     'incident-commander': [`No level on record: ${INCIDENT_ROLE_TITLES['incident-commander']} on a ${severity} needs a level.`],
     'operations-chief': [`No level on record: ${INCIDENT_ROLE_TITLES['operations-chief']} on a ${severity} needs a level.`],
   };
-  const eligibleFrom = (role: 'incident-commander' | 'operations-chief'): Scored[] =>
-    scored.filter(s => {
-      const level = s.reputation?.level;
-      if (!level) {
-        exclude(s, role, noLevel[role]);
-        return false;
-      }
-      const ineligible = ineligibility(level, role);
-      const busy = !level.suspended && config.excludeBusy && s.busy.length > 0;
-      if (busy) {
-        exclude(s, role, [...(ineligible ?? []), ...s.busy]);
-        return false;
-      }
-      if (ineligible) {
-        exclude(s, role, ineligible);
-        return false;
-      }
-      return true;
-    });
+  /** Why someone may not take the role, or nothing when they may. */
+  const ineligibleFor = (s: Scored, role: 'incident-commander' | 'operations-chief'): readonly string[] | undefined => {
+    const level = s.reputation?.level;
+    if (!level) return noLevel[role];
+    const ineligible = ineligibility(level, role);
+    if (!level.suspended && config.excludeBusy && s.busy.length > 0) return [...(ineligible ?? []), ...s.busy];
+    return ineligible;
+  };
 
-  const commanders = eligibleFrom('incident-commander').slice(0, config.topN);
+  // Everyone eligible or left out, in rank order: the first N eligible command.
+  const commanders: Scored[] = [];
+  for (const s of scored) {
+    const reasons = ineligibleFor(s, 'incident-commander');
+    if (reasons) exclude(s, 'incident-commander', reasons);
+    else if (commanders.length < config.topN) commanders.push(s);
+  }
   const top = commanders[0]?.user.userRef;
-  const chief = eligibleFrom('operations-chief').find(s => {
-    if (s.user.userRef !== top) return true;
-    exclude(s, 'operations-chief', ['Suggested as Incident Commander: the Operations Chief should be someone else.']);
-    return false;
-  });
+  // The best eligible who is not the top commander (the top commander is left out only when met before them).
+  let chief: Scored | undefined;
+  for (const s of scored) {
+    const reasons = ineligibleFor(s, 'operations-chief');
+    if (reasons) exclude(s, 'operations-chief', reasons);
+    else if (chief) continue;
+    else if (s.user.userRef === top) exclude(s, 'operations-chief', ['Suggested as Incident Commander: the Operations Chief should be someone else.']);
+    else chief = s;
+  }
 
-  const experts: AssignmentExpertTopic[] = [];
-  const topics: Array<{ kind: 'type' | 'tech'; value: string }> = [
-    ...(target.type ? [{ kind: 'type' as const, value: target.type }] : []),
-    ...target.tech.map(value => ({ kind: 'tech' as const, value })),
-  ];
-  const suspendedExperts = new Map<string, { s: Scored; topics: string[] }>();
-  for (const topic of topics) {
-    const found: AssignmentExpertTopic['experts'] = [];
-    const onTopic = ({ past: { known } }: Engagement) => (topic.kind === 'type' ? known.type === topic.value : known.tech.includes(topic.value));
+  const suspendedExperts = new Map<Scored, string[]>();
+  const experts: AssignmentExpertTopic[] = target.topics.map((topic, t) => {
+    const what = topic.kind === 'type' ? `of type ${topic.value}` : `involving ${topic.value}`;
+    /** Everyone with a track record on the topic, by rounded weight; only those shown are written out. */
+    const found: Array<{ s: Scored; weight: number }> = [];
     for (const s of scored) {
-      if (s.engagements.length < config.expertMinIncidents) continue;
       // Counted first: most people have too few incidents on the topic.
-      let count = 0;
-      for (const engagement of s.engagements) if (onTopic(engagement)) count++;
-      if (count < config.expertMinIncidents) continue;
-      const matching = s.engagements.filter(onTopic).map(({ past, role }) => ({ past, known: past.known, role }));
-      const what = topic.kind === 'type' ? `of type ${topic.value}` : `involving ${topic.value}`;
+      if (s.engagements < config.expertMinIncidents || tallies.incidents(s.index, t) < config.expertMinIncidents) continue;
       if (s.reputation?.level?.suspended) {
-        const entry = suspendedExperts.get(s.user.userRef) ?? { s, topics: [] };
-        entry.topics.push(what);
-        suspendedExperts.set(s.user.userRef, entry);
+        const topics = suspendedExperts.get(s);
+        if (topics) topics.push(what);
+        else suspendedExperts.set(s, [what]);
         continue;
       }
-      const weight = matching.reduce((sum, m) => sum + incidentWeight(m.past, m.role, config), 0);
-      const clean = matching.filter(m => m.past.factors.outcome === 'clean').length;
-      const last = new Date(Math.max(...matching.map(m => m.known.declared))).toISOString().slice(0, 10);
-      found.push({
+      const { incidents, weight, last } = tallies.of(s.index, t);
+      // Without incidents on the topic (a minimum below 1) there is no last date, and no reason can be written: the error as ever.
+      if (incidents === 0) new Date(last).toISOString();
+      found.push({ s, weight: round3(weight) });
+    }
+    // By weight, then userRef (the order of `index`).
+    found.sort((a, b) => b.weight - a.weight || a.s.index - b.s.index);
+    const shown = found.slice(0, config.expertsPerTopic).map(({ s, weight }) => {
+      const { incidents, clean, last } = tallies.of(s.index, t);
+      return {
         userRef: s.user.userRef,
         ...(s.user.displayName ? { displayName: s.user.displayName } : {}),
-        incidents: matching.length,
-        weight: round3(weight),
-        reason: `${plural(matching.length, 'past incident')} ${what}, ${clean} resolved without reopen or repeat, the last on ${last}`,
-      });
-    }
-    found.sort((a, b) => b.weight - a.weight || compareStrings(a.userRef, b.userRef));
-    experts.push({ ...topic, experts: found.slice(0, config.expertsPerTopic) });
-  }
-  for (const { s, topics: what } of suspendedExperts.values()) {
+        incidents,
+        weight,
+        reason: `${plural(incidents, 'past incident')} ${what}, ${clean} resolved without reopen or repeat, the last on ${new Date(last).toISOString().slice(0, 10)}`,
+      };
+    });
+    return { ...topic, experts: shown };
+  });
+  for (const [s, what] of suspendedExperts) {
     exclude(s, 'expert', [`Suspended: not flagged as an expert despite a track record (${what.join('; ')}).`]);
   }
 
-  const { listed, summary } = capExclusions(excluded, scored, config.excludedListLimit);
+  const { listed, summary } = capExclusions(scored, excluded, config.excludedListLimit);
 
   const explanation =
     commanders.length === 0

@@ -94,14 +94,27 @@ export function engagementPattern(
   return engagementPatternOfInstants(instants, atMs, options);
 }
 
+/** What {@link engagementPatternOfInstants} counts of someone's engagements. */
+export interface EngagementCounts {
+  /** Engagements before the moment asked about. */
+  total: number;
+  /** Those of them in the window around its hour of the week. */
+  inWindow: number;
+}
+
+/** Whether an engagement at hour of the week `engaged` falls in the window of `windowHours` around `hour`. */
+export function inEngagementWindow(engaged: number, hour: number, windowHours: number): boolean {
+  return hourDistance(engaged, hour) <= windowHours;
+}
+
 /** Engagements before `atMs`, and those in the window around the hour of the week of `atMs`. */
-function countEngagements(engagements: readonly number[], atMs: number, hour: number, timeZone: string, windowHours: number) {
+function countEngagements(engagements: readonly number[], atMs: number, hour: number, timeZone: string, windowHours: number): EngagementCounts {
   let total = 0;
   let inWindow = 0;
   for (const ms of engagements) {
     if (ms >= atMs) continue;
     total++;
-    if (hourDistance(hourOfWeek(ms, timeZone), hour) <= windowHours) inWindow++;
+    if (inEngagementWindow(hourOfWeek(ms, timeZone), hour, windowHours)) inWindow++;
   }
   return { total, inWindow };
 }
@@ -124,9 +137,13 @@ export function engagementValueOfInstants(
   options: { timeZone?: string; config?: TimeOfDayConfig } = {},
 ): number {
   const timeZone = options.timeZone ?? 'UTC';
-  const { windowHours, smoothing } = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
-  const { total, inWindow } = countEngagements(engagements, atMs, hourOfWeek(atMs, timeZone), timeZone, windowHours);
-  return shares(inWindow, total, windowHours, smoothing).value;
+  const config = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
+  return engagementValueOfCounts(countEngagements(engagements, atMs, hourOfWeek(atMs, timeZone), timeZone, config.windowHours), config);
+}
+
+/** The `value` of {@link engagementPatternOfCounts}, from the counts alone. */
+export function engagementValueOfCounts(counts: EngagementCounts, config: TimeOfDayConfig = DEFAULT_ASSIGNMENT_CONFIG.timeOfDay): number {
+  return shares(counts.inWindow, counts.total, config.windowHours, config.smoothing).value;
 }
 
 /** {@link engagementPattern} with the instants already read (milliseconds since the epoch). */
@@ -136,9 +153,24 @@ export function engagementPatternOfInstants(
   options: { timeZone?: string; config?: TimeOfDayConfig } = {},
 ): EngagementPattern {
   const timeZone = options.timeZone ?? 'UTC';
-  const { windowHours, smoothing } = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
+  const config = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
   const hour = hourOfWeek(atMs, timeZone);
-  const { total, inWindow } = countEngagements(engagements, atMs, hour, timeZone, windowHours);
+  return engagementPatternOfCounts(countEngagements(engagements, atMs, hour, timeZone, config.windowHours), hour, timeZone, config);
+}
+
+/**
+ * {@link engagementPattern} from what was already counted: the engagements
+ * before the moment, those in the window around `hour` (its hour of the week
+ * in `timeZone`), as {@link inEngagementWindow} tells.
+ */
+export function engagementPatternOfCounts(
+  counts: EngagementCounts,
+  hour: number,
+  timeZone: string,
+  config: TimeOfDayConfig = DEFAULT_ASSIGNMENT_CONFIG.timeOfDay,
+): EngagementPattern {
+  const { windowHours, smoothing } = config;
+  const { total, inWindow } = counts;
   const { share, uniformShare, value } = shares(inWindow, total, windowHours, smoothing);
   const around = windowHours === 0 ? hourOfWeekLabel(hour) : `${hourOfWeekLabel(hour)} ±${windowHours} h`;
   const ratio = Math.round((share / uniformShare) * 10) / 10;
