@@ -196,6 +196,19 @@ export const majoropsPlugin = createBackendPlugin({
           });
         }
 
+        // Each instance keeps its own history index: loaded soon after the start and renewed
+        // before it is an hour old, so that no suggestion waits for it.
+        await scheduler.scheduleTask({
+          id: 'majorops-suggestion-history',
+          frequency: { minutes: 20 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 10 },
+          scope: 'local',
+          fn: async () => {
+            await suggestionService.prepareHistory();
+          },
+        });
+
         const frequencyMinutes =
           config.getOptionalNumber('majorops.ownerSnapshot.frequencyMinutes') ?? 5;
         await scheduler.scheduleTask({

@@ -138,7 +138,26 @@ describe('DatabaseSuggestionStore history index', () => {
       expect((await indexed.listHistory(filter)).map(i => i.id)).toEqual([id]);
     });
 
+    it('is loaded, and renewed past half its maximum age, ahead of the requests', async () => {
+      const ahead = DatabaseSuggestionStore.create(knex, { now: () => clock });
+      await ahead.prepareHistory(new Date(clock - 120 * DAY).toISOString());
+      expect(ahead.indexedIncidents).toBe(await knex('incidents').count({ n: '*' }).first().then(row => Number(row?.n)));
+      const filter: HistoryFilter = { entityRefs: [], systemRefs: ['system:default/renewed'], since: new Date(clock - 60 * DAY).toISOString(), limit: 10 };
+      const id = created[0];
+      await knex('incident_entities').where({ incident_id: id }).update({ system_ref: 'system:default/renewed' });
+      // Not yet half an hour old: kept as it is (the entity rows changed without a new version or change time).
+      clock += 20 * 60 * 1000;
+      await ahead.prepareHistory(new Date(clock - 120 * DAY).toISOString());
+      expect(await ahead.listHistory(filter)).toEqual([]);
+      clock += 20 * 60 * 1000;
+      await ahead.prepareHistory(new Date(clock - 120 * DAY).toISOString());
+      expect((await ahead.listHistory(filter)).map(i => i.id)).toEqual([id]);
+      expect(await ahead.listHistory(filter)).toEqual(await byDatabase.listHistory(filter));
+    });
+
     it('sees a write that bypasses the incident store once the index is older than the maximum age', async () => {
+      // A fresh index to start from (the tests before moved the clock on).
+      await indexed.prepareHistory(new Date(clock - 120 * DAY).toISOString());
       const filter: HistoryFilter = { entityRefs: [], systemRefs: ['system:default/moved'], since: new Date(clock - 60 * DAY).toISOString(), limit: 10 };
       expect(await indexed.listHistory(filter)).toEqual([]);
       const id = await declare(3, { entities: ['component:default/moving'] });

@@ -617,6 +617,18 @@ export class DatabaseSuggestionStore implements SuggestionStore {
     return this.withKept(ids.map(id => ({ id, repeat_at: repeats.get(id) ?? null })));
   }
 
+  /**
+   * Loads the history index, or reads it again once it is older than half
+   * its maximum age, so that neither the first suggestion after a start nor
+   * the renewal is paid for by a request (the plugin's scheduled task).
+   */
+  async prepareHistory(since: string): Promise<void> {
+    if (!this.useIndex || this.indexTooLarge) return;
+    const state = this.indexState;
+    if (state && this.clock() - state.loadedAt <= this.maxAgeMs / 2) return;
+    await this.loadIndex(Date.parse(since));
+  }
+
   /** The first repeat link of each of the incidents that have one (one query, incident_repeats_earlier_idx). */
   private async firstRepeats(ids: string[]): Promise<Map<string, DbTimestamp>> {
     if (ids.length === 0) return new Map();

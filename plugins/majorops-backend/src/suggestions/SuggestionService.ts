@@ -382,6 +382,12 @@ export class SuggestionService {
     };
   }
 
+  /** What the store keeps for histories loaded or renewed ahead of requests (a scheduled task). */
+  async prepareHistory(): Promise<void> {
+    const since = new Date(Date.parse(this.now()) - this.settings.historyDays * MS_PER_DAY).toISOString();
+    await this.options.store.prepareHistory?.(since);
+  }
+
   private async suggestFor(id: string, credentials: BackstageCredentials, now: string) {
     // Who is busy does not depend on the incident: read at the same time.
     const [incident, open] = await Promise.all([

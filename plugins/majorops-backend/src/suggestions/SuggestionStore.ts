@@ -46,6 +46,11 @@ export interface SuggestionStore {
   listOpenIncidents(limit: number): Promise<AssignmentIncident[]>;
   /** Past incidents matching the filter, with roles, entities, reopen and repeat times. */
   listHistory(filter: HistoryFilter): Promise<AssignmentIncident[]>;
+  /**
+   * Gets ready, off the request path, to answer histories declared since
+   * `since` (loads or renews what it keeps in process); optional.
+   */
+  prepareHistory?(since: string): Promise<void>;
   /** Every incident with what the engine needs, oldest first (for offline replay). */
   listAllIncidents(): Promise<Array<AssignmentIncident & { externalCause: boolean }>>;
   /** The incident as the engine's target, or undefined when it does not exist. */
