@@ -132,10 +132,11 @@ export class HistoryIndex {
     selection.entityRefs.forEach(ref => add(byEntity(ref)));
     selection.systemRefs.forEach(ref => add(bySystem(ref)));
     if (selection.incidentType !== undefined) add(byType(selection.incidentType));
-    // A k-way merge of lists already in order; an incident on several lists is taken once.
+    // A k-way merge of lists already in order. An incident on several lists is the same object in each,
+    // at the same place in the order: the merge meets its copies one after the other, and takes the first.
     const heads = lists.map(() => 0);
-    const taken = new Set<string>();
     const ids: string[] = [];
+    let last: IndexedIncident | undefined;
     while (ids.length < selection.limit) {
       let best = -1;
       for (let l = 0; l < lists.length; l++) {
@@ -145,8 +146,8 @@ export class HistoryIndex {
       if (best < 0) break;
       const next = lists[best][heads[best]++];
       if (next.declared < selection.since) break;
-      if (taken.has(next.id)) continue;
-      taken.add(next.id);
+      if (next === last) continue;
+      last = next;
       ids.push(next.id);
     }
     return ids;
