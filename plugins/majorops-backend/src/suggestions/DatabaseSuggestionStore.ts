@@ -367,27 +367,25 @@ export class DatabaseSuggestionStore implements SuggestionStore {
   /** The history selected by the database: the union of index ranges described on {@link listHistory}. */
   private async historyFromDatabase(filter: HistoryFilter): Promise<AssignmentIncident[]> {
     const since = toDate(filter.since)!;
-    const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string) => {
-      query.where('declared_at', '>=', since).orderBy('declared_at', 'desc').limit(filter.limit).select({ id: idColumn });
-      // On PostgreSQL microseconds since the epoch, exact in a double: the order the database keeps, without
-      // the driver making a Date of each of the thousands of rows.
-      if (this.isPostgres) query.select(this.db.raw('(extract(epoch from declared_at) * 1000000)::bigint as declared_us'));
-      else query.select({ declared_at: 'declared_at' });
-      return this.db.select('*').from(query.as(alias));
-    };
-    // Several entities of one incident may be in the same system: each incident once, or the
-    // `limit` rows of a system could hold fewer than `limit` incidents (a Unique over the same index range).
-    const recentOnce = (query: Knex.QueryBuilder, alias: string) => {
+    /**
+     * The `limit` most recent of one part, newest first. `once`: one row per incident, for the system parts
+     * (several entities of one incident may be in the same system, and their rows could fill the limit with
+     * repeats); a Unique over the same index range.
+     */
+    const recent = (query: Knex.QueryBuilder, idColumn: string, alias: string, once = false) => {
       query
         .where('declared_at', '>=', since)
-        .distinct('incident_id', 'declared_at')
         .orderBy([
           { column: 'declared_at', order: 'desc' },
-          { column: 'incident_id', order: 'desc' },
+          { column: idColumn, order: 'desc' },
         ])
         .limit(filter.limit);
+      if (once) query.distinct({ id: idColumn }, 'declared_at');
+      else query.select({ id: idColumn }, 'declared_at');
+      // On PostgreSQL microseconds since the epoch, exact in a double: the order the database keeps, without
+      // the driver making a Date of each of the thousands of rows.
       return this.db
-        .select({ id: 'incident_id' })
+        .select('id')
         .select(this.isPostgres ? this.db.raw('(extract(epoch from declared_at) * 1000000)::bigint as declared_us') : 'declared_at')
         .from(query.as(alias));
     };
@@ -396,7 +394,7 @@ export class DatabaseSuggestionStore implements SuggestionStore {
       parts.push(recent(this.db('incident_entities').where('entity_ref', ref), 'incident_id', `e${i}`)),
     );
     [...new Set(filter.systemRefs)].forEach((ref, i) =>
-      parts.push(recentOnce(this.db('incident_entities').where('system_ref', ref), `s${i}`)),
+      parts.push(recent(this.db('incident_entities').where('system_ref', ref), 'incident_id', `s${i}`, true)),
     );
     if (filter.incidentType) {
       parts.push(

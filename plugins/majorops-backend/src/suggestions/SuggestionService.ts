@@ -317,7 +317,7 @@ export class SuggestionService {
       entityRefs: target.entityRefs.map(lower),
       systemRefs: [...new Set(systemRefs)],
       incidentType,
-      since: new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString(),
+      since: this.historySince(nowMs),
       limit: this.settings.maxHistoryIncidents,
     });
     // For a declared incident with a type, the history is most likely that of the systems recorded at
@@ -384,8 +384,12 @@ export class SuggestionService {
 
   /** What the store keeps for histories loaded or renewed ahead of requests (a scheduled task). */
   async prepareHistory(): Promise<void> {
-    const since = new Date(Date.parse(this.now()) - this.settings.historyDays * MS_PER_DAY).toISOString();
-    await this.options.store.prepareHistory?.(since);
+    await this.options.store.prepareHistory?.(this.historySince(Date.parse(this.now())));
+  }
+
+  /** The oldest declaration a history holds at `nowMs`: `historyDays` back. */
+  private historySince(nowMs: number): string {
+    return new Date(nowMs - this.settings.historyDays * MS_PER_DAY).toISOString();
   }
 
   private async suggestFor(id: string, credentials: BackstageCredentials, now: string) {

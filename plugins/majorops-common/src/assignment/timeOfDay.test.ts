@@ -1,5 +1,5 @@
 import { mergeAssignmentConfig } from './config';
-import { engagementPattern, engagementPatternOfInstants, engagementValueOfInstants, hourOfWeek, hourOfWeekLabel } from './timeOfDay';
+import { engagementPattern, engagementPatternOfInstants, engagementValueOfCounts, hourOfWeek, hourOfWeekLabel } from './timeOfDay';
 
 describe('hourOfWeek', () => {
   it.each<[string, string, number, string]>([
@@ -67,7 +67,7 @@ describe('engagementPattern', () => {
   });
 });
 
-describe('engagementValueOfInstants', () => {
+describe('engagementValueOfCounts', () => {
   const at = Date.parse('2026-11-02T00:30:00.000Z');
   const hours = (...h: number[]) => h.map(n => at - n * 3_600_000);
   it.each([
@@ -77,8 +77,10 @@ describe('engagementValueOfInstants', () => {
     ['a Berlin week', hours(2, 26, 170, 300), { timeZone: 'Europe/Berlin' }],
     ['a window of zero and heavy smoothing', hours(168, 169, 336), { config: { windowHours: 0, smoothing: 5 } }],
   ] as const)('is the value of the whole pattern: %s', (_name, instants, options) => {
-    const value = engagementValueOfInstants(instants, at, options);
-    expect(value).toBe(engagementPatternOfInstants(instants, at, options).value);
+    const pattern = engagementPatternOfInstants(instants, at, options);
+    const config = 'config' in options ? options.config : undefined;
+    const value = engagementValueOfCounts({ total: pattern.total, inWindow: pattern.inWindow }, config);
+    expect(value).toBe(pattern.value);
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(1);
   });

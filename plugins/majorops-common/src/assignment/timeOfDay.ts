@@ -128,20 +128,9 @@ function shares(inWindow: number, total: number, windowHours: number, smoothing:
 }
 
 /**
- * Only the `value` of {@link engagementPatternOfInstants} (the same number),
- * without the reason: what a score needs for each of many candidates.
+ * The `value` of {@link engagementPatternOfCounts}, from the counts alone:
+ * what a score needs for each of many candidates, without the reason.
  */
-export function engagementValueOfInstants(
-  engagements: readonly number[],
-  atMs: number,
-  options: { timeZone?: string; config?: TimeOfDayConfig } = {},
-): number {
-  const timeZone = options.timeZone ?? 'UTC';
-  const config = options.config ?? DEFAULT_ASSIGNMENT_CONFIG.timeOfDay;
-  return engagementValueOfCounts(countEngagements(engagements, atMs, hourOfWeek(atMs, timeZone), timeZone, config.windowHours), config);
-}
-
-/** The `value` of {@link engagementPatternOfCounts}, from the counts alone. */
 export function engagementValueOfCounts(counts: EngagementCounts, config: TimeOfDayConfig = DEFAULT_ASSIGNMENT_CONFIG.timeOfDay): number {
   return shares(counts.inWindow, counts.total, config.windowHours, config.smoothing).value;
 }
